@@ -1,0 +1,73 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type { Checkpoint } from '@playhead/domain';
+import { CHECKPOINT_SCHEMA, type CheckpointEvent } from './checkpoint-schema.js';
+
+/** Registry subject of a topic's values, Confluent's `<topic>-value` naming. */
+export function valueSubject(topic: string): string {
+  return `${topic}-value`;
+}
+
+/**
+ * Encodes and decodes checkpoint events in the Confluent wire format (magic byte, schema
+ * id, Avro body) through the schema registry.
+ */
+export class CheckpointCodec {
+  private constructor(
+    private readonly registry: SchemaRegistry,
+    readonly schemaId: number,
+  ) {}
+
+  /** Registers the schema under the topic's subject (a no-op when it is already there). */
+  static async register(registryUrl: string, topic: string): Promise<CheckpointCodec> {
+    const registry = new SchemaRegistry({ host: registryUrl });
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(CHECKPOINT_SCHEMA) },
+      { subject: valueSubject(topic) },
+    );
+    return new CheckpointCodec(registry, id);
+  }
+
+  encode(event: CheckpointEvent): Promise<Buffer> {
+    return this.registry.encode(this.schemaId, event);
+  }
+
+  /** Decodes with the writer's schema, fetched by the id in the message (cached). */
+  async decode(message: Buffer): Promise<CheckpointEvent> {
+    return (await this.registry.decode(message)) as CheckpointEvent;
+  }
+}
+
+/** The domain's view of an event. */
+export function toCheckpoint(event: CheckpointEvent): Checkpoint {
+  return {
+    accountId: event.account_id,
+    profileId: event.profile_id,
+    videoId: event.video_id,
+    deviceId: event.device_id,
+    positionSeconds: event.position_seconds,
+    event: event.event,
+    durationSeconds: event.duration_seconds,
+    sessionId: event.session_id,
+    eventTime: Number(event.event_time),
+  };
+}
+
+export function toEvent(
+  checkpoint: Checkpoint,
+  meta: { eventId: string; receivedAt: number; clientTs: number | null },
+): CheckpointEvent {
+  return {
+    event_id: meta.eventId,
+    account_id: checkpoint.accountId,
+    profile_id: checkpoint.profileId,
+    video_id: checkpoint.videoId,
+    device_id: checkpoint.deviceId,
+    position_seconds: checkpoint.positionSeconds,
+    event: checkpoint.event,
+    duration_seconds: checkpoint.durationSeconds,
+    session_id: checkpoint.sessionId,
+    event_time: checkpoint.eventTime,
+    received_at: meta.receivedAt,
+    client_ts: meta.clientTs,
+  };
+}

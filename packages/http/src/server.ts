@@ -1,0 +1,34 @@
+import type { Express } from 'express';
+import type { Server } from 'node:http';
+import type { Logger } from '@playhead/logger';
+
+/** Starts listening and resolves once the port is bound; rejects on a taken port. */
+export function listen(app: Express, host: string, port: number, logger: Logger): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host);
+    server.once('listening', () => {
+      const address = server.address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      logger.info({ url: `http://${host}:${bound}` }, 'listening');
+      resolve(server);
+    });
+    server.once('error', reject);
+    // Keep-alive longer than typical load balancers' idle timeout.
+    server.keepAliveTimeout = 65_000;
+  });
+}
+
+/** Stops accepting connections and waits for requests in flight, at most `ms`. */
+export function closeServer(server: Server, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, ms);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,176 @@
+import { Mutex } from 'async-mutex';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import {
+  decodeMessage,
+  retryWithBackoff,
+  sendDeadLetter,
+  type CheckpointCodec,
+} from '@playhead/events';
+import type { Logger } from '@playhead/logger';
+import type { CheckpointWriter, Positioned } from './checkpoint-writer.js';
+import type { CheckpointerMetrics } from './metrics.js';
+
+export interface ConsumerOptions {
+  topic: string;
+  deadLetterTopic: string;
+  groupId: string;
+  flushIntervalMs: number;
+}
+
+/**
+ * The checkpointer's Kafka side: feeds each fetched batch to the writer, commits each
+ * partition only up to its oldest unwritten checkpoint, runs the 60-second timer, and
+ * sends poison messages to the dead-letter topic.
+ */
+export class CheckpointConsumer {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  /** The writer's state is touched by fetched batches and by the timer, one at a time. */
+  private readonly lock = new Mutex();
+  private readonly committed = new Map<number, bigint>();
+  private timer: NodeJS.Timeout | null = null;
+  private stopping = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly codec: CheckpointCodec,
+    private readonly writer: CheckpointWriter,
+    private readonly options: ConsumerOptions,
+    private readonly metrics: CheckpointerMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      maxWaitTimeInMs: 250,
+    });
+    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    this.watchAssignments();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+    this.timer = setInterval(() => void this.onTimer(), this.options.flushIntervalMs);
+  }
+
+  /** Stops taking work, writes every waiting checkpoint, commits, and leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    this.consumer.pause([{ topic: this.options.topic }]);
+    await this.lock.runExclusive(async () => {
+      try {
+        await this.writer.flushAll();
+        await this.commit();
+      } catch (error) {
+        // Uncommitted checkpoints are replayed by the next owner: nothing is lost.
+        this.logger.warn({ err: error }, 'final write failed; the next owner replays it');
+      }
+    });
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    if (batch.messages.length === 0) return;
+    const log = this.logger.child({ topic: batch.topic, partition: batch.partition });
+
+    const items: Positioned[] = [];
+    for (const message of batch.messages) {
+      const decoded = await retryWithBackoff(() => decodeMessage(this.codec, message), {
+        shouldStop: () => !isRunning() || isStale(),
+        onRetry: (error, delay) => log.debug({ err: error, delay }, 'decode retry'),
+        heartbeat,
+      });
+      if (decoded.ok) {
+        items.push({ offset: BigInt(message.offset), checkpoint: decoded.checkpoint });
+      } else {
+        await sendDeadLetter(
+          this.producer,
+          this.options.deadLetterTopic,
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            message,
+            consumer: this.options.groupId,
+          },
+          decoded.error,
+        );
+        this.metrics.deadLetters.inc();
+        log.warn({ offset: message.offset, error: decoded.error }, 'dead-lettered a message');
+        // Counts as processed: its offset may be committed past.
+        this.writer.offsets.markProcessed(batch.partition, BigInt(message.offset));
+      }
+    }
+    this.metrics.checkpointsIn.inc(items.length);
+
+    await this.lock.runExclusive(() =>
+      retryWithBackoff(() => this.writer.apply(batch.partition, items), {
+        shouldStop: () => !isRunning() || isStale(),
+        onRetry: (error, delay) => {
+          this.metrics.writeFailures.inc();
+          log.warn({ err: error, delay }, 'database write failed; retrying');
+        },
+        heartbeat,
+      }),
+    );
+    // With `items` applied a retry of apply() sees them as stale: nothing twice.
+    resolveOffset(batch.lastOffset());
+    await heartbeat();
+    await this.commit();
+    this.metrics.observe(this.writer, batch, this.committed);
+  }
+
+  private async onTimer(): Promise<void> {
+    if (this.stopping || this.lock.isLocked()) return;
+    await this.lock.runExclusive(async () => {
+      try {
+        const written = await this.writer.flushDue();
+        if (written > 0) await this.commit();
+      } catch (error) {
+        this.metrics.writeFailures.inc();
+        this.logger.debug({ err: error }, 'timed write failed; next tick retries');
+      }
+    });
+  }
+
+  private async commit(): Promise<void> {
+    const offsets = [];
+    for (const partition of this.writer.offsets.assignedPartitions()) {
+      const offset = this.writer.committable(partition);
+      if (offset === null || this.committed.get(partition) === offset) continue;
+      offsets.push({ topic: this.options.topic, partition, offset: offset.toString() });
+    }
+    if (offsets.length === 0) return;
+    await this.consumer.commitOffsets(offsets);
+    for (const o of offsets) this.committed.set(o.partition, BigInt(o.offset));
+  }
+
+  /** Forgets partitions taken away by a rebalance; their new owner replays them. */
+  private watchAssignments(): void {
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      const assigned = new Set(payload.memberAssignment[this.options.topic] ?? []);
+      const lost = new Set(
+        this.writer.offsets.assignedPartitions().filter((p) => !assigned.has(p)),
+      );
+      if (lost.size > 0) {
+        void this.lock.runExclusive(() => {
+          this.writer.dropPartitions(lost);
+          for (const p of lost) this.committed.delete(p);
+        });
+      }
+      this.logger.info({ assigned: [...assigned], lost: [...lost] }, 'partitions assigned');
+    });
+  }
+}

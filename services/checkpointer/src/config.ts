@@ -1,0 +1,20 @@
+import { commonSettings, loadConfig, z } from '@playhead/config';
+
+export const checkpointerSettings = {
+  ...commonSettings,
+  CHECKPOINTER_GROUP: z.string().min(1).default('playhead-checkpointer'),
+  /** How often the timer looks for waiting checkpoints that are due. */
+  FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
+  /** Keys held in memory; beyond this, keys with nothing waiting are forgotten first. */
+  MAX_KEYS_HELD: z.coerce.number().int().min(1000).default(2_000_000),
+  /** Most rows in one upsert statement. */
+  WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+};
+
+export type CheckpointerConfig = ReturnType<typeof loadCheckpointerConfig>;
+
+export function loadCheckpointerConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(checkpointerSettings, env);
+}

@@ -1,0 +1,88 @@
+import type { Server } from 'node:http';
+import express from 'express';
+import { DEFAULT_RULES } from '@playhead/domain';
+import { CheckpointCodec, createKafka, ensureTopics, pipelineTopics } from '@playhead/events';
+import { closeServer, createRegistry, listen, opsRouter } from '@playhead/http';
+import type { Logger } from '@playhead/logger';
+import { createPool, selectResumeStates, upsertResumeStates } from '@playhead/store';
+import { CheckpointConsumer } from './checkpoint-consumer.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
+import type { CheckpointerConfig } from './config.js';
+import { createCheckpointerMetrics } from './metrics.js';
+
+export interface RunningCheckpointer {
+  readonly url: string;
+  readonly writer: CheckpointWriter;
+  stop(): Promise<void>;
+}
+
+/** Starts a checkpointer instance: one member of the consumer group. */
+export async function startCheckpointer(
+  config: CheckpointerConfig,
+  logger: Logger,
+  clock: () => number = Date.now,
+): Promise<RunningCheckpointer> {
+  const kafka = createKafka({
+    clientId: 'playhead-checkpointer',
+    brokers: config.KAFKA_BROKERS,
+    logger,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, pipelineTopics(config));
+  } finally {
+    await admin.disconnect();
+  }
+  const codec = await CheckpointCodec.register(config.SCHEMA_REGISTRY_URL, config.CHECKPOINT_TOPIC);
+  const db = createPool(config.DATABASE_URL);
+  db.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
+
+  const writer = new CheckpointWriter(
+    {
+      load: (keys) => selectResumeStates(db, keys),
+      write: (entries) => upsertResumeStates(db, entries),
+    },
+    DEFAULT_RULES,
+    clock,
+    { maxKeys: config.MAX_KEYS_HELD, writeBatchSize: config.WRITE_BATCH_SIZE },
+  );
+  const registry = createRegistry('checkpointer');
+  const metrics = createCheckpointerMetrics(registry);
+  const consumer = new CheckpointConsumer(
+    kafka,
+    codec,
+    writer,
+    {
+      topic: config.CHECKPOINT_TOPIC,
+      deadLetterTopic: config.DEAD_LETTER_TOPIC,
+      groupId: config.CHECKPOINTER_GROUP,
+      flushIntervalMs: config.FLUSH_INTERVAL_MS,
+    },
+    metrics,
+    logger.child({ component: 'consumer', group: config.CHECKPOINTER_GROUP }),
+  );
+  await consumer.start();
+
+  const app = express();
+  app.use(
+    opsRouter(registry, {
+      postgres: async () => {
+        await db.query('SELECT 1');
+      },
+    }),
+  );
+  const server: Server = await listen(app, config.METRICS_HOST, config.METRICS_PORT, logger);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.METRICS_PORT;
+
+  return {
+    url: `http://${config.METRICS_HOST}:${port}`,
+    writer,
+    async stop() {
+      await consumer.stop();
+      await closeServer(server, 2000);
+      await db.end();
+    },
+  };
+}

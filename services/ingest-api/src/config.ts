@@ -1,0 +1,24 @@
+import { commonSettings, loadConfig, z } from '@playhead/config';
+
+export const ingestSettings = {
+  ...commonSettings,
+  INGEST_HOST: z.string().default('127.0.0.1'),
+  INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Longest wait for Kafka to take an event before answering 503. */
+  PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** How long the publisher gathers events into one produce request. */
+  PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(100).default(2),
+  MAX_BATCH_CHECKPOINTS: z.coerce.number().int().min(1).max(5000).default(500),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(10_000_000)
+    .default(512 * 1024),
+};
+
+export type IngestConfig = ReturnType<typeof loadIngestConfig>;
+
+export function loadIngestConfig(env: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(ingestSettings, env);
+}

@@ -1,0 +1,149 @@
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Checkpoint, ResumeRules } from '@playhead/domain';
+import {
+  decodeMessage,
+  retryWithBackoff,
+  sendDeadLetter,
+  type CheckpointCodec,
+} from '@playhead/events';
+import { prom } from '@playhead/http';
+import type { Logger } from '@playhead/logger';
+import { project, type ProjectionStats, type ProjectionStore } from './projection.js';
+
+export interface ProjectorOptions {
+  topic: string;
+  deadLetterTopic: string;
+  groupId: string;
+}
+
+/** The projector's consumer group: every accepted checkpoint reaches Redis. */
+export class ProjectorConsumer {
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  readonly stats: ProjectionStats = { applied: 0, written: 0, conflicts: 0 };
+  private readonly metrics;
+
+  constructor(
+    kafka: Kafka,
+    private readonly codec: CheckpointCodec,
+    private readonly store: ProjectionStore,
+    private readonly rules: ResumeRules,
+    private readonly options: ProjectorOptions,
+    registry: prom.Registry,
+    private readonly logger: Logger,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 100,
+    });
+    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+    const registers = [registry];
+    this.metrics = {
+      checkpointsIn: new prom.Counter({
+        name: 'projector_checkpoints_in_total',
+        help: 'Checkpoints read from Kafka and decoded.',
+        registers,
+      }),
+      redisWrites: new prom.Counter({
+        name: 'projector_redis_writes_total',
+        help: 'Entries written to Redis.',
+        registers,
+      }),
+      failures: new prom.Counter({
+        name: 'projector_redis_failures_total',
+        help: 'Failed Redis round trips; each is retried.',
+        registers,
+      }),
+      deadLetters: new prom.Counter({
+        name: 'dead_letters_total',
+        help: 'Messages sent to the dead-letter topic.',
+        registers,
+      }),
+      lag: new prom.Gauge({
+        name: 'consumer_lag_messages',
+        help: 'Messages between the last processed offset and the end of the partition.',
+        labelNames: ['group', 'partition'],
+        registers,
+      }),
+    };
+  }
+
+  async start(): Promise<void> {
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    // disconnect() lets the batch in progress finish; its offsets are committed by it.
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  private async onBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    if (batch.messages.length === 0) return;
+    const log = this.logger.child({ topic: batch.topic, partition: batch.partition });
+    const shouldStop = () => !isRunning() || isStale();
+
+    const checkpoints: Checkpoint[] = [];
+    for (const message of batch.messages) {
+      const decoded = await retryWithBackoff(() => decodeMessage(this.codec, message), {
+        shouldStop,
+        onRetry: (error, delay) => log.debug({ err: error, delay }, 'decode retry'),
+        heartbeat,
+      });
+      if (decoded.ok) checkpoints.push(decoded.checkpoint);
+      else {
+        await sendDeadLetter(
+          this.producer,
+          this.options.deadLetterTopic,
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            message,
+            consumer: this.options.groupId,
+          },
+          decoded.error,
+        );
+        this.metrics.deadLetters.inc();
+        log.warn({ offset: message.offset, error: decoded.error }, 'dead-lettered a message');
+      }
+    }
+    this.metrics.checkpointsIn.inc(checkpoints.length);
+
+    const before = this.stats.written;
+    await retryWithBackoff(() => project(this.store, checkpoints, this.rules, this.stats), {
+      shouldStop,
+      onRetry: (error, delay) => {
+        this.metrics.failures.inc();
+        log.warn({ err: error, delay }, 'Redis write failed; retrying');
+      },
+      heartbeat,
+      maxMs: 5000,
+    });
+    this.metrics.redisWrites.inc(this.stats.written - before);
+
+    resolveOffset(batch.lastOffset());
+    const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    await this.consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: next },
+    ]);
+    await heartbeat();
+    this.metrics.lag.set(
+      { group: this.options.groupId, partition: String(batch.partition) },
+      Number(BigInt(batch.highWatermark) - BigInt(next)),
+    );
+  }
+}

@@ -1,0 +1,114 @@
+import type { Server } from 'node:http';
+import express from 'express';
+import { DEFAULT_RULES, keyString } from '@playhead/domain';
+import { CheckpointCodec, createKafka, ensureTopics, pipelineTopics } from '@playhead/events';
+import { closeServer, createRegistry, listen, opsRouter } from '@playhead/http';
+import type { Logger } from '@playhead/logger';
+import {
+  createPool,
+  createRedis,
+  defineScripts,
+  entryKey,
+  selectResumeStates,
+  writeEntry,
+  type CachedEntry,
+} from '@playhead/store';
+import type { ProjectorConfig } from './config.js';
+import { ProjectorConsumer } from './projector-consumer.js';
+import type { ProjectionStore } from './projection.js';
+
+export interface RunningProjector {
+  readonly url: string;
+  readonly consumer: ProjectorConsumer;
+  stop(): Promise<void>;
+}
+
+export async function startProjector(
+  config: ProjectorConfig,
+  logger: Logger,
+): Promise<RunningProjector> {
+  const kafka = createKafka({
+    clientId: 'playhead-projector',
+    brokers: config.KAFKA_BROKERS,
+    logger,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, pipelineTopics(config));
+  } finally {
+    await admin.disconnect();
+  }
+  const codec = await CheckpointCodec.register(config.SCHEMA_REGISTRY_URL, config.CHECKPOINT_TOPIC);
+  const db = createPool(config.DATABASE_URL, { max: 4 });
+  db.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
+  // The projector waits for Redis rather than failing fast: commands queue while it
+  // reconnects, and the batch is retried until they go through.
+  const redis = createRedis(config.REDIS_URL, {
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 2,
+  });
+  redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
+  defineScripts(redis);
+  const prefix = config.REDIS_PREFIX;
+
+  const store: ProjectionStore = {
+    async readCache(keys) {
+      const pipeline = redis.pipeline();
+      for (const key of keys) pipeline.hmget(entryKey(prefix, key), 's', 'h');
+      const results = (await pipeline.exec()) ?? [];
+      const found = new Map<string, CachedEntry>();
+      results.forEach(([error, value], i) => {
+        if (error) throw error;
+        const [s, h] = value as [string | null, string | null];
+        if (s !== null)
+          found.set(keyString(keys[i]!), { state: JSON.parse(s), hiddenAt: h ? Number(h) : null });
+      });
+      return found;
+    },
+    readDatabase: (keys) => selectResumeStates(db, keys),
+    writeCache: (entry) => writeEntry(redis, prefix, entry, DEFAULT_RULES),
+  };
+
+  const registry = createRegistry('projector');
+  const consumer = new ProjectorConsumer(
+    kafka,
+    codec,
+    store,
+    DEFAULT_RULES,
+    {
+      topic: config.CHECKPOINT_TOPIC,
+      deadLetterTopic: config.DEAD_LETTER_TOPIC,
+      groupId: config.PROJECTOR_GROUP,
+    },
+    registry,
+    logger.child({ component: 'consumer', group: config.PROJECTOR_GROUP }),
+  );
+  await consumer.start();
+
+  const app = express();
+  app.use(
+    opsRouter(registry, {
+      redis: async () => {
+        await redis.ping();
+      },
+      postgres: async () => {
+        await db.query('SELECT 1');
+      },
+    }),
+  );
+  const server: Server = await listen(app, config.METRICS_HOST, config.METRICS_PORT, logger);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.METRICS_PORT;
+
+  return {
+    url: `http://${config.METRICS_HOST}:${port}`,
+    consumer,
+    async stop() {
+      await consumer.stop();
+      await closeServer(server, 2000);
+      redis.disconnect();
+      await db.end();
+    },
+  };
+}
