@@ -14,20 +14,39 @@ export function valueSubject(topic: string): string {
 export class CheckpointCodec {
   private constructor(
     private readonly registry: SchemaRegistry,
-    readonly schemaId: number,
+    private readonly schemaId: number | null,
   ) {}
 
-  /** Registers the schema under the topic's subject (a no-op when it is already there). */
+  /**
+   * Registers the schema under the topic's subject (a no-op when it is already there) and
+   * returns a codec that encodes with it. Instances starting together may race to create
+   * the subject's settings; the loser tries again once the subject exists.
+   */
   static async register(registryUrl: string, topic: string): Promise<CheckpointCodec> {
     const registry = new SchemaRegistry({ host: registryUrl });
-    const { id } = await registry.register(
-      { type: SchemaType.AVRO, schema: JSON.stringify(CHECKPOINT_SCHEMA) },
-      { subject: valueSubject(topic) },
-    );
-    return new CheckpointCodec(registry, id);
+    const schema = { type: SchemaType.AVRO, schema: JSON.stringify(CHECKPOINT_SCHEMA) };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const { id } = await registry.register(schema, { subject: valueSubject(topic) });
+        return new CheckpointCodec(registry, id);
+      } catch (error) {
+        if (attempt >= 5 || (error as { status?: number }).status !== 409) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+      }
+    }
+  }
+
+  /** A codec that only decodes: consumers read the writer's schema id from each message. */
+  static forDecoding(registryUrl: string): CheckpointCodec {
+    return new CheckpointCodec(new SchemaRegistry({ host: registryUrl }), null);
+  }
+
+  get id(): number | null {
+    return this.schemaId;
   }
 
   encode(event: CheckpointEvent): Promise<Buffer> {
+    if (this.schemaId === null) throw new Error('this codec was made for decoding only');
     return this.registry.encode(this.schemaId, event);
   }
 

@@ -1,5 +1,11 @@
 import { Mutex } from 'async-mutex';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type Producer,
+} from 'kafkajs';
 import {
   decodeMessage,
   retryWithBackoff,
@@ -46,7 +52,10 @@ export class CheckpointConsumer {
       heartbeatInterval: 3000,
       maxWaitTimeInMs: 250,
     });
-    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   async start(): Promise<void> {
@@ -61,6 +70,14 @@ export class CheckpointConsumer {
       eachBatch: (payload) => this.onBatch(payload),
     });
     this.timer = setInterval(() => void this.onTimer(), this.options.flushIntervalMs);
+  }
+
+  /** Writes every waiting checkpoint now and commits, without stopping. */
+  async flushAll(): Promise<void> {
+    await this.lock.runExclusive(async () => {
+      await this.writer.flushAll();
+      await this.commit();
+    });
   }
 
   /** Stops taking work, writes every waiting checkpoint, commits, and leaves the group. */

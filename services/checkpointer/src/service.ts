@@ -13,6 +13,8 @@ import { createCheckpointerMetrics } from './metrics.js';
 export interface RunningCheckpointer {
   readonly url: string;
   readonly writer: CheckpointWriter;
+  /** Writes every waiting checkpoint now, as the timer would within a minute. */
+  flushAll(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export async function startCheckpointer(
   } finally {
     await admin.disconnect();
   }
-  const codec = await CheckpointCodec.register(config.SCHEMA_REGISTRY_URL, config.CHECKPOINT_TOPIC);
+  const codec = CheckpointCodec.forDecoding(config.SCHEMA_REGISTRY_URL);
   const db = createPool(config.DATABASE_URL);
   db.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
 
@@ -79,6 +81,7 @@ export async function startCheckpointer(
   return {
     url: `http://${config.METRICS_HOST}:${port}`,
     writer,
+    flushAll: () => consumer.flushAll(),
     async stop() {
       await consumer.stop();
       await closeServer(server, 2000);

@@ -1,4 +1,10 @@
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Consumer,
+  type EachBatchPayload,
+  type Kafka,
+  type Producer,
+} from 'kafkajs';
 import type { Checkpoint, ResumeRules } from '@playhead/domain';
 import {
   decodeMessage,
@@ -37,7 +43,10 @@ export class ProjectorConsumer {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
     });
-    this.producer = kafka.producer({ allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     const registers = [registry];
     this.metrics = {
       checkpointsIn: new prom.Counter({

@@ -39,7 +39,7 @@ export async function startProjector(
   } finally {
     await admin.disconnect();
   }
-  const codec = await CheckpointCodec.register(config.SCHEMA_REGISTRY_URL, config.CHECKPOINT_TOPIC);
+  const codec = CheckpointCodec.forDecoding(config.SCHEMA_REGISTRY_URL);
   const db = createPool(config.DATABASE_URL, { max: 4 });
   db.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
   // The projector waits for Redis rather than failing fast: commands queue while it
