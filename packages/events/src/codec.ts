@@ -24,7 +24,7 @@ export class CheckpointCodec {
    */
   static async register(registryUrl: string, topic: string): Promise<CheckpointCodec> {
     const registry = new SchemaRegistry({ host: registryUrl });
-    const schema = { type: SchemaType.AVRO, schema: JSON.stringify(CHECKPOINT_SCHEMA) };
+    const schema = { type: SchemaType.AVRO as const, schema: JSON.stringify(CHECKPOINT_SCHEMA) };
     for (let attempt = 1; ; attempt += 1) {
       try {
         const { id } = await registry.register(schema, { subject: valueSubject(topic) });
