@@ -152,7 +152,7 @@ export function validateCheckpoint(
   const duration = validateSeconds(raw.duration_seconds, `${prefix}duration_seconds`, false, 1);
   if (!duration.ok) return duration;
   const positionSeconds = position.value as number;
-  if (duration.value !== null && positionSeconds > duration.value + 10) {
+  if (duration.value !== null && positionSeconds > duration.value + rules.endSlackSeconds) {
     return fail(
       'POSITION_PAST_END',
       `${prefix}position_seconds`,
