@@ -49,7 +49,9 @@ export function applyCheckpoint(
     return moveTo(base, cp, position, 'promoted', rules);
   }
 
-  if (cp.event === 'seek') {
+  // A seek is deliberate and an `ended` is explicit: both apply at once, whatever the size
+  // of the move.
+  if (cp.event === 'seek' || cp.event === 'ended') {
     return moveTo({ ...base, held: null }, cp, position, 'moved', rules);
   }
 
@@ -64,9 +66,7 @@ export function applyCheckpoint(
   }
 
   if (back > 0 && back < rules.jitterSeconds) {
-    const completed = cp.event === 'ended';
-    const state = completed ? { ...base, completed, held: null } : base;
-    return { state, outcome: completed ? 'completed' : 'jitter', changed: true };
+    return { state: base, outcome: 'jitter', changed: true };
   }
 
   // A move from the device that was holding a rewind means it went on elsewhere.

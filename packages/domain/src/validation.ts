@@ -37,6 +37,9 @@ export function validateId(value: unknown, field: string): Validated<string> {
   if (value.length > MAX_ID_LENGTH) {
     return fail('INVALID_ID', field, `${field} must be at most ${MAX_ID_LENGTH} characters`);
   }
+  if (!value.isWellFormed()) {
+    return fail('INVALID_ID', field, `${field} must be valid Unicode text`);
+  }
   if (FORBIDDEN_IN_ID.test(value)) {
     return fail('INVALID_ID', field, `${field} must not contain '#' or control characters`);
   }
@@ -130,7 +133,8 @@ export function validateCheckpoint(
   }
 
   let sessionId: string | null = null;
-  if (raw.session_id !== undefined && raw.session_id !== null) {
+  // An empty session id means "none", as an absent one does.
+  if (raw.session_id !== undefined && raw.session_id !== null && raw.session_id !== '') {
     const checked = validateId(raw.session_id, `${prefix}session_id`);
     if (!checked.ok) return checked;
     sessionId = checked.value;

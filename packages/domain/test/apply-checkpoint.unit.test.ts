@@ -289,6 +289,17 @@ describe('applyCheckpoint', () => {
   });
 
   describe('rule 5: completion', () => {
+    it('completes on an ended event even far behind the position: the player said so', () => {
+      const final = finalOf(
+        { t: 0, pos: 3000, event: 'pause' },
+        { t: 60, pos: 100, event: 'ended' },
+      );
+
+      expect(final.state.completed).to.equal(true);
+      expect(final.state.held).to.equal(null);
+      expect(resumePosition(final.state)).to.equal(0);
+    });
+
     it('completes a video at exactly 90 % of its duration', () => {
       const final = finalOf({ t: 0, pos: 1000 }, { t: 10, pos: 6480 });
 

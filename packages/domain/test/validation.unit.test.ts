@@ -124,6 +124,10 @@ describe('validation', () => {
         }
       });
 
+      it(`refuses a ${field} holding a lone UTF-16 surrogate`, () => {
+        expect(errorOf(body({ [field]: 'a\uD800b' }))).to.include({ code: 'INVALID_ID', field });
+      });
+
       it(`refuses a ${field} holding the key separator '#'`, () => {
         expect(errorOf(body({ [field]: 'a#b' }))).to.include({ code: 'INVALID_ID', field });
       });
