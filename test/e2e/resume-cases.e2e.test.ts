@@ -16,6 +16,8 @@ import {
   postJson,
   startPipeline,
   type Pipeline,
+  tokenFor,
+  withAuth,
 } from '../support/pipeline.js';
 
 describe('resume stories through the HTTP APIs', function () {
@@ -25,7 +27,7 @@ describe('resume stories through the HTTP APIs', function () {
   let redis: Redis;
 
   before(async () => {
-    pipeline = await startPipeline();
+    pipeline = await startPipeline(withAuth());
     db = createPool(pipeline.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/playhead');
     redis = createRedis(pipeline.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
   });
@@ -39,7 +41,8 @@ describe('resume stories through the HTTP APIs', function () {
   for (const story of loadCases()) {
     it(story.name, async () => {
       const account = freshId('acct');
-      await tell(story, account);
+      const token = await tokenFor(pipeline.env, account);
+      await tell(story, account, token);
 
       const ingestedKeys = new Set<string>();
       for (const upload of storyRequests(story, account)) {
@@ -51,6 +54,7 @@ describe('resume stories through the HTTP APIs', function () {
         await eventually(async () => {
           const { status, body } = await getJson(
             `${pipeline.resume.url}/playback/resume?account_id=${account}&profile_id=${want.profile}&video_id=${want.video}`,
+            token,
           );
           expect(status, JSON.stringify(body)).to.equal(200);
           if (want.resume_position_seconds !== undefined) {
@@ -66,6 +70,7 @@ describe('resume stories through the HTTP APIs', function () {
       for (const want of asList(story.expect.continue_watching)) {
         const { status, body } = await getJson(
           `${pipeline.resume.url}/playback/continue-watching?account_id=${account}&profile_id=${want.profile}`,
+          token,
         );
         expect(status).to.equal(200);
         expect(body.items.map((i: { video_id: string }) => i.video_id)).to.deep.equal(want.videos);
@@ -85,11 +90,11 @@ describe('resume stories through the HTTP APIs', function () {
   }
 
   /** Sends a story's uploads in order; refused checkpoints must get a 4xx with an error. */
-  async function tell(story: ResumeCase, account: string): Promise<void> {
+  async function tell(story: ResumeCase, account: string, token: string): Promise<void> {
     for (const upload of storyRequests(story, account)) {
       if (upload.items.length === 1) {
         const [item] = upload.items;
-        const res = await postJson(`${pipeline.ingest.url}/playback/update`, item!.body);
+        const res = await postJson(`${pipeline.ingest.url}/playback/update`, item!.body, token);
         if (item!.rejected) {
           expect(res.status).to.be.within(400, 499);
           expect(res.body.error.code).to.be.a('string');
@@ -98,10 +103,14 @@ describe('resume stories through the HTTP APIs', function () {
         }
         continue;
       }
-      const res = await postJson(`${pipeline.ingest.url}/playback/batch`, {
-        sent_at: upload.sentAt,
-        checkpoints: upload.items.map((i) => i.body),
-      });
+      const res = await postJson(
+        `${pipeline.ingest.url}/playback/batch`,
+        {
+          sent_at: upload.sentAt,
+          checkpoints: upload.items.map((i) => i.body),
+        },
+        token,
+      );
       const refused = upload.items.flatMap((item, index) => (item.rejected ? [index] : []));
       if (refused.length === upload.items.length) {
         expect(res.status).to.equal(400);

@@ -39,6 +39,10 @@ export async function startPipeline(overrides: Record<string, string> = {}): Pro
     RESUME_PORT: '0',
     METRICS_PORT: '0',
     FLUSH_INTERVAL_MS: '200',
+    // Suites that test auth and limits turn them on with `withAuth()` and overrides.
+    AUTH_DISABLED: 'true',
+    RATE_LIMIT_PER_DEVICE: '0',
+    RATE_LIMIT_PER_ACCOUNT: '0',
     ...overrides,
   };
   const logger = createLogger('test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -59,6 +63,33 @@ export async function startPipeline(overrides: Record<string, string> = {}): Pro
       await Promise.allSettled([ingest.stop(), resume.stop()]);
     },
   };
+}
+
+/** Settings that switch HS256 bearer tokens on, with a fresh secret. */
+export function withAuth(): Record<string, string> {
+  return {
+    AUTH_DISABLED: 'false',
+    AUTH_HS256_SECRET: randomBytes(32).toString('base64url'),
+    AUTH_ISSUER: 'https://id.test.playhead',
+    AUTH_AUDIENCE: 'playhead-test',
+  };
+}
+
+/** A token signed with the pipeline's secret, valid for an hour unless claims say otherwise. */
+export async function tokenFor(
+  env: Record<string, string>,
+  accountId: string,
+  claims: Record<string, unknown> = {},
+): Promise<string> {
+  const { SignJWT } = await import('jose');
+  return new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(accountId)
+    .setIssuer(env.AUTH_ISSUER!)
+    .setAudience(env.AUTH_AUDIENCE!)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(env.AUTH_HS256_SECRET!));
 }
 
 /** A fresh id for a test's account, so stories never share keys. */
@@ -83,18 +114,25 @@ export async function eventually<T>(
   }
 }
 
-export async function postJson(url: string, body: unknown): Promise<{ status: number; body: any }> {
+export async function postJson(
+  url: string,
+  body: unknown,
+  token?: string,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
-export async function getJson(url: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(url);
+export async function getJson(url: string, token?: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }

@@ -5,3 +5,5 @@ export * from './health.js';
 export * from './server.js';
 export * from './run-service.js';
 export * from './openapi.js';
+export * from './auth.js';
+export * from './rate-limit.js';

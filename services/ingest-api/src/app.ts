@@ -9,8 +9,13 @@ import {
   requestMetrics,
   prom,
   OPENAPI_DOCUMENT,
+  authenticate,
+  checkAccess,
+  requireAccess,
   type ReadinessCheck,
+  type TokenVerifier,
 } from '@playhead/http';
+import type { RequestHandler } from 'express';
 import type { Logger } from '@playhead/logger';
 import { toMessage, validateBatchItems, type Accepted } from './checkpoints.js';
 import { PublishTimeoutError, type BatchingPublisher } from './publisher.js';
@@ -23,6 +28,10 @@ export interface IngestDeps {
   registry: prom.Registry;
   readiness: Record<string, ReadinessCheck>;
   logger: Logger;
+  /** null when auth is switched off. */
+  verifier: TokenVerifier | null;
+  /** Rate limits, applied after authentication. */
+  limits: RequestHandler[];
   now?: () => number;
 }
 
@@ -87,12 +96,15 @@ export function createIngestApp(deps: IngestDeps): Express {
   });
   app.use(express.json({ limit: config.MAX_BODY_BYTES, strict: false, type: () => true }));
 
-  app.post('/playback/update', async (req, res) => {
+  const guard: RequestHandler[] = [authenticate(deps.verifier), ...deps.limits];
+
+  app.post('/playback/update', ...guard, async (req, res) => {
     const checked = validateCheckpoint(req.body, now());
     if (!checked.ok) {
       refused.inc({ code: checked.error.code });
       throw new ApiError(400, checked.error.code, checked.error.message, checked.error.field);
     }
+    requireAccess(res, checked.value.checkpoint.accountId, checked.value.checkpoint.profileId);
     const item = await toMessage(codec, checked.value);
     await publish([item]);
     res
@@ -100,7 +112,7 @@ export function createIngestApp(deps: IngestDeps): Express {
       .json({ event_id: item.eventId, event_time: new Date(item.eventTime).toISOString() });
   });
 
-  app.post('/playback/batch', async (req, res) => {
+  app.post('/playback/batch', ...guard, async (req, res) => {
     const receivedAt = now();
     const body = req.body as unknown;
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -127,12 +139,23 @@ export function createIngestApp(deps: IngestDeps): Express {
     if (!sentAt.ok)
       throw new ApiError(400, sentAt.error.code, sentAt.error.message, sentAt.error.field);
 
-    const results = validateBatchItems(checkpoints, receivedAt, sentAt.value);
+    const results = validateBatchItems(checkpoints, receivedAt, sentAt.value).map((r) => {
+      if (!r.ok) return r;
+      const denied = checkAccess(res, r.input.checkpoint.accountId, r.input.checkpoint.profileId);
+      if (!denied) return r;
+      const error = {
+        code: denied.code,
+        message: denied.message,
+        field: `checkpoints[${r.index}].${denied.field}`,
+      };
+      return { index: r.index, ok: false as const, error };
+    });
     const rejected = results.flatMap((r) => (r.ok ? [] : [{ index: r.index, error: r.error }]));
     rejected.forEach((r) => refused.inc({ code: r.error.code }));
     const valid = results.flatMap((r) => (r.ok ? [{ index: r.index, input: r.input }] : []));
     if (valid.length === 0) {
-      res.status(400).json({
+      const allForbidden = rejected.every((r) => r.error.code === 'FORBIDDEN');
+      res.status(allForbidden ? 403 : 400).json({
         error: {
           code: 'NO_VALID_CHECKPOINT',
           message: 'no checkpoint of the batch was valid',

@@ -1,7 +1,9 @@
 import { commonSettings, loadConfig, z } from '@playhead/config';
+import { authSettings } from '@playhead/http';
 
 export const ingestSettings = {
   ...commonSettings,
+  ...authSettings,
   INGEST_HOST: z.string().default('127.0.0.1'),
   INGEST_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Longest wait for Kafka to take an event before answering 503. */
@@ -15,6 +17,12 @@ export const ingestSettings = {
     .min(1024)
     .max(10_000_000)
     .default(512 * 1024),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** Requests per device per window; 0 switches the limit off. */
+  RATE_LIMIT_PER_DEVICE: z.coerce.number().int().min(0).default(120),
+  /** Requests per account per window, all devices together; 0 switches it off. */
+  RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(0).default(1200),
+  REDIS_PREFIX: z.string().min(1).max(32).default('ph'),
 };
 
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import { Partitioners } from 'kafkajs';
 import { CheckpointCodec, createKafka, ensureTopics, pipelineTopics } from '@playhead/events';
-import { closeServer, createRegistry, listen } from '@playhead/http';
+import { closeServer, createRegistry, createVerifier, limitRate, listen } from '@playhead/http';
+import { createRedis } from '@playhead/store';
+import type { Request } from 'express';
 import type { Logger } from '@playhead/logger';
 import { createIngestApp } from './app.js';
 import type { IngestConfig } from './config.js';
@@ -14,6 +16,8 @@ export interface RunningIngest {
 
 /** Starts the ingest API: topics ensured, schema registered, producer connected, port bound. */
 export async function startIngest(config: IngestConfig, logger: Logger): Promise<RunningIngest> {
+  const verifier = createVerifier(config);
+  if (verifier === null) logger.warn('authentication is switched off (AUTH_DISABLED)');
   const kafka = createKafka({ clientId: 'playhead-ingest', brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();
@@ -49,7 +53,18 @@ export async function startIngest(config: IngestConfig, logger: Logger): Promise
       }
     },
   };
-  const app = createIngestApp({ config, codec, publisher, registry, readiness, logger });
+  const redis = createRedis(config.REDIS_URL);
+  redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
+  const app = createIngestApp({
+    config,
+    codec,
+    publisher,
+    registry,
+    readiness,
+    logger,
+    verifier,
+    limits: rateLimits(config, redis),
+  });
   const server: Server = await listen(app, config.INGEST_HOST, config.INGEST_PORT, logger);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.INGEST_PORT;
@@ -60,6 +75,47 @@ export async function startIngest(config: IngestConfig, logger: Logger): Promise
       await closeServer(server, 5000);
       await publisher.drain();
       await producer.disconnect();
+      redis.disconnect();
     },
   };
+}
+
+/** Per device and per account, counted in Redis so all instances share the counts. */
+function rateLimits(config: IngestConfig, redis: ReturnType<typeof createRedis>) {
+  const body = (req: Request) =>
+    typeof req.body === 'object' && req.body !== null ? req.body : {};
+  const account = (req: Request): string | null => {
+    const principal = (req.res?.locals.principal as { accountId?: string } | undefined)?.accountId;
+    const claimed = body(req).account_id ?? body(req).checkpoints?.[0]?.account_id;
+    const id = principal ?? claimed;
+    return typeof id === 'string' ? id : null;
+  };
+  const device = (req: Request): string | null => {
+    const id = body(req).device_id ?? body(req).checkpoints?.[0]?.device_id;
+    const owner = account(req);
+    return typeof id === 'string' && owner !== null ? `${owner}#${id}` : null;
+  };
+  const common = { redis, prefix: config.REDIS_PREFIX, windowMs: config.RATE_LIMIT_WINDOW_MS };
+  return [
+    ...(config.RATE_LIMIT_PER_DEVICE > 0
+      ? [
+          limitRate({
+            ...common,
+            limit: config.RATE_LIMIT_PER_DEVICE,
+            subject: 'device',
+            keyOf: device,
+          }),
+        ]
+      : []),
+    ...(config.RATE_LIMIT_PER_ACCOUNT > 0
+      ? [
+          limitRate({
+            ...common,
+            limit: config.RATE_LIMIT_PER_ACCOUNT,
+            subject: 'account',
+            keyOf: account,
+          }),
+        ]
+      : []),
+  ];
 }

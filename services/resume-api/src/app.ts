@@ -7,6 +7,9 @@ import {
   OPENAPI_DOCUMENT,
   opsRouter,
   requestMetrics,
+  authenticate,
+  requireAccess,
+  type TokenVerifier,
   type prom,
   type ReadinessCheck,
 } from '@playhead/http';
@@ -22,6 +25,8 @@ export interface ResumeDeps {
   registry: prom.Registry;
   readiness: Record<string, ReadinessCheck>;
   logger: Logger;
+  /** null when auth is switched off. */
+  verifier: TokenVerifier | null;
   now?: () => number;
 }
 
@@ -60,12 +65,16 @@ export function createResumeApp(deps: ResumeDeps): Express {
     res.json(OPENAPI_DOCUMENT);
   });
 
+  // Everything under /playback needs a token; health, metrics and the contract do not.
+  app.use('/playback', authenticate(deps.verifier));
+
   app.get('/playback/resume', async (req, res) => {
     const key: ResumeKey = {
       accountId: idParam(req, 'account_id'),
       profileId: idParam(req, 'profile_id'),
       videoId: idParam(req, 'video_id'),
     };
+    requireAccess(res, key.accountId, key.profileId);
     const entry = await reader.read(key).catch((error: unknown) => {
       throw error instanceof StoresUnavailableError ? unavailable() : error;
     });
@@ -79,6 +88,7 @@ export function createResumeApp(deps: ResumeDeps): Express {
       accountId: idParam(req, 'account_id'),
       profileId: idParam(req, 'profile_id'),
     };
+    requireAccess(res, profile.accountId, profile.profileId);
     const limit = limitParam(req);
     const rows = await reader.continueWatching(profile, limit).catch((error: unknown) => {
       throw error instanceof StoresUnavailableError ? unavailable() : error;
@@ -96,6 +106,7 @@ export function createResumeApp(deps: ResumeDeps): Express {
       profileId: idParam(req, 'profile_id'),
       videoId: idParam(req, 'video_id', 'params'),
     };
+    requireAccess(res, key.accountId, key.profileId);
     const found = await hider.hide(key, now()).catch((error: unknown) => {
       throw error instanceof StoresUnavailableError ? unavailable() : error;
     });

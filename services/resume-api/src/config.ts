@@ -1,7 +1,9 @@
 import { commonSettings, loadConfig, z } from '@playhead/config';
+import { authSettings } from '@playhead/http';
 
 export const resumeSettings = {
   ...commonSettings,
+  ...authSettings,
   RESUME_HOST: z.string().default('127.0.0.1'),
   RESUME_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   REDIS_PREFIX: z.string().min(1).max(32).default('ph'),

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { DEFAULT_RULES } from '@playhead/domain';
-import { closeServer, createRegistry, listen } from '@playhead/http';
+import { closeServer, createRegistry, createVerifier, listen } from '@playhead/http';
 import type { Logger } from '@playhead/logger';
 import { createPool, createRedis, defineScripts } from '@playhead/store';
 import { createResumeApp } from './app.js';
@@ -14,6 +14,8 @@ export interface RunningResume {
 }
 
 export async function startResume(config: ResumeConfig, logger: Logger): Promise<RunningResume> {
+  const verifier = createVerifier(config);
+  if (verifier === null) logger.warn('authentication is switched off (AUTH_DISABLED)');
   const db = createPool(config.DATABASE_URL, {
     max: 20,
     connectionTimeoutMillis: config.DATABASE_TIMEOUT_MS,
@@ -44,6 +46,7 @@ export async function startResume(config: ResumeConfig, logger: Logger): Promise
     rules: DEFAULT_RULES,
     registry,
     logger,
+    verifier,
     readiness: {
       postgres: async () => {
         await db.query('SELECT 1');
