@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Runs every test tier against the local stack; `npm test` calls it.
+#
+#   1. installs node modules when they are missing or older than package-lock.json;
+#   2. brings the stack up when part of it is down (infra/stack.sh up);
+#   3. runs test:unit, test:int and test:e2e, stopping at the first tier that fails;
+#   4. stops the Kafka/registry processes it started itself, unless KEEP_STACK=1.
+#
+# The exit code is the failing tier's (0 when all pass).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+STACK=infra/stack.sh
+
+# npm writes node_modules/.package-lock.json on every install, so its age is the install's.
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  echo "test: node modules missing or older than package-lock.json; running npm ci"
+  npm ci
+fi
+
+# Only what this run starts is stopped at the end: a stack someone already had running
+# (other engineers, a dev loop) is left as it was.
+started=()
+for component in kafka registry; do
+  if ! bash "$STACK" status "$component" >/dev/null 2>&1; then
+    started+=("$component")
+  fi
+done
+
+stop_what_we_started() {
+  local status=$?
+  if ((${#started[@]} > 0)); then
+    if [[ ${KEEP_STACK:-0} == 1 ]]; then
+      echo "test: KEEP_STACK=1, leaving ${started[*]} running (npm run stack:down stops it)"
+    else
+      bash "$STACK" down "${started[@]}" || true
+    fi
+  fi
+  exit "$status"
+}
+trap stop_what_we_started EXIT
+trap 'exit 130' INT TERM
+
+# Up even when Kafka and the registry run: it also checks PostgreSQL and Redis, creates the
+# database if needed and applies migrations, all of which the tests rely on.
+bash "$STACK" up
+
+# The tests read these; derived from the same variables the stack was started with.
+export KAFKA_BROKERS="${KAFKA_BROKERS:-127.0.0.1:${KAFKA_PORT:-9092}}"
+export SCHEMA_REGISTRY_URL="${SCHEMA_REGISTRY_URL:-http://127.0.0.1:${SCHEMA_REGISTRY_PORT:-8081}/apis/ccompat/v7}"
+export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/playhead}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+
+for tier in unit int e2e; do
+  echo "test: running test:$tier"
+  status=0
+  npm run "test:$tier" || status=$?
+  if ((status != 0)); then
+    echo "test: test:$tier failed (exit $status)" >&2
+    exit "$status"
+  fi
+done
+echo "test: all tiers passed"
