@@ -19,7 +19,9 @@ describe('duplicates and replays leave every row unchanged', function () {
   before(async () => {
     pipeline = await startPipeline();
     db = createPool(pipeline.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/playhead');
-    redis = createRedis(pipeline.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    redis = createRedis(pipeline.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      enableOfflineQueue: true,
+    });
     kafka = new Kafka({
       brokers: (pipeline.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
       logLevel: logLevel.NOTHING,

@@ -29,7 +29,9 @@ describe('resume stories through the HTTP APIs', function () {
   before(async () => {
     pipeline = await startPipeline(withAuth());
     db = createPool(pipeline.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/playhead');
-    redis = createRedis(pipeline.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    redis = createRedis(pipeline.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      enableOfflineQueue: true,
+    });
   });
 
   after(async () => {

@@ -156,11 +156,17 @@ export function createIngestApp(deps: IngestDeps): Express {
     if (valid.length === 0) {
       const allForbidden = rejected.every((r) => r.error.code === 'FORBIDDEN');
       res.status(allForbidden ? 403 : 400).json({
-        error: {
-          code: 'NO_VALID_CHECKPOINT',
-          message: 'no checkpoint of the batch was valid',
-          field: 'checkpoints',
-        },
+        error: allForbidden
+          ? {
+              code: 'FORBIDDEN',
+              message: 'the token does not grant access to these checkpoints',
+              field: 'checkpoints',
+            }
+          : {
+              code: 'NO_VALID_CHECKPOINT',
+              message: 'no checkpoint of the batch was valid',
+              field: 'checkpoints',
+            },
         accepted: [],
         rejected,
       });

@@ -53,7 +53,12 @@ export async function startIngest(config: IngestConfig, logger: Logger): Promise
       }
     },
   };
-  const redis = createRedis(config.REDIS_URL);
+  // Rate-limit counts only: commands may wait for the first connection, never long.
+  const redis = createRedis(config.REDIS_URL, {
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 100,
+  });
   redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
   const app = createIngestApp({
     config,
