@@ -12,11 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 STACK=infra/stack.sh
 
-# npm writes node_modules/.package-lock.json on every install, so its age is the install's.
-if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
-  echo "test: node modules missing or older than package-lock.json; running npm ci"
-  npm ci
-fi
+bash infra/install.sh
 
 # Only what this run starts is stopped at the end: a stack someone already had running
 # (other engineers, a dev loop) is left as it was.
