@@ -121,10 +121,7 @@ export function authenticate(verify: TokenVerifier | null): RequestHandler {
       if (error instanceof ApiError) return next(error);
       if (error instanceof joseErrors.JWTExpired)
         return next(unauthenticated('the token has expired', 'TOKEN_EXPIRED'));
-      if (
-        error instanceof joseErrors.JWKSTimeout ||
-        !(error instanceof joseErrors.JOSEError)
-      ) {
+      if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
         return next(
           new ApiError(
             503,
