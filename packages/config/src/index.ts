@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { ruleSettings } from './rules.js';
+
+export { resolveRules, ruleSettings } from './rules.js';
 
 export { z } from 'zod';
 
@@ -25,6 +28,7 @@ export const commonSettings = {
     .int()
     .min(60_000)
     .default(7 * 24 * 3600 * 1000),
+  ...ruleSettings,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

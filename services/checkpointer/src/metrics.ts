@@ -4,22 +4,36 @@ import type { CheckpointWriter } from './checkpoint-writer.js';
 
 export type CheckpointerMetrics = ReturnType<typeof createCheckpointerMetrics>;
 
-export function createCheckpointerMetrics(registry: prom.Registry) {
+export function createCheckpointerMetrics(registry: prom.Registry, group = 'checkpointer') {
   const registers = [registry];
-  const rowsWritten = new prom.Counter({
+  // Most database writes happen on the timer, between batches: the writer's counts are
+  // read again at each scrape so the series never wait for the next batch.
+  let tracked: CheckpointWriter | null = null;
+  let lastWritten = 0;
+  const sync = () => {
+    if (tracked === null) return;
+    rowsWritten.inc(tracked.stats.rowsWritten - lastWritten);
+    lastWritten = tracked.stats.rowsWritten;
+    keysWaiting.set(tracked.offsets.waiting());
+    keysHeld.set(tracked.keys.size);
+  };
+  const rowsWritten: prom.Counter = new prom.Counter({
     name: 'checkpointer_db_rows_written_total',
     help: 'Rows the conditional upsert changed in PostgreSQL.',
     registers,
+    collect: sync,
   });
-  const keysWaiting = new prom.Gauge({
+  const keysWaiting: prom.Gauge = new prom.Gauge({
     name: 'checkpointer_keys_waiting',
     help: 'Keys with an applied checkpoint not yet written to PostgreSQL.',
     registers,
+    collect: sync,
   });
-  const keysHeld = new prom.Gauge({
+  const keysHeld: prom.Gauge = new prom.Gauge({
     name: 'checkpointer_keys_held',
     help: 'Keys held in memory.',
     registers,
+    collect: sync,
   });
   const lag = new prom.Gauge({
     name: 'consumer_lag_messages',
@@ -27,7 +41,6 @@ export function createCheckpointerMetrics(registry: prom.Registry) {
     labelNames: ['group', 'partition'],
     registers,
   });
-  let lastWritten = 0;
 
   return {
     checkpointsIn: new prom.Counter({
@@ -47,23 +60,22 @@ export function createCheckpointerMetrics(registry: prom.Registry) {
       registers,
     }),
     rowsWritten,
+    /** Reads the writer's counts at every scrape, not only after batches. */
+    track(writer: CheckpointWriter) {
+      tracked = writer;
+    },
     /** Brings the gauges up to date after a batch. */
     observe(
       writer: CheckpointWriter,
       batch: Batch,
       committed: Map<number, bigint>,
-      group?: string,
+      groupId?: string,
     ) {
-      rowsWritten.inc(writer.stats.rowsWritten - lastWritten);
-      lastWritten = writer.stats.rowsWritten;
-      keysWaiting.set(writer.offsets.waiting());
-      keysHeld.set(writer.keys.size);
+      tracked = writer;
+      sync();
       const end = BigInt(batch.highWatermark);
       const at = committed.get(batch.partition) ?? BigInt(batch.lastOffset()) + 1n;
-      lag.set(
-        { group: group ?? 'checkpointer', partition: String(batch.partition) },
-        Number(end - at),
-      );
+      lag.set({ group: groupId ?? group, partition: String(batch.partition) }, Number(end - at));
     },
   };
 }

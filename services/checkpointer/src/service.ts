@@ -1,14 +1,20 @@
 import type { Server } from 'node:http';
 import express from 'express';
-import { DEFAULT_RULES } from '@playhead/domain';
+import { resolveRules } from '@playhead/config';
 import { CheckpointCodec, createKafka, ensureTopics, pipelineTopics } from '@playhead/events';
-import { closeServer, createRegistry, listen, opsRouter } from '@playhead/http';
+import { closeServer, createRegistry, listen, opsRouter, requestMetrics } from '@playhead/http';
 import type { Logger } from '@playhead/logger';
-import { createPool, selectResumeStates, upsertResumeStates } from '@playhead/store';
+import {
+  createPool,
+  deleteExpiredEntries,
+  selectResumeStates,
+  upsertResumeStates,
+} from '@playhead/store';
 import { CheckpointConsumer } from './checkpoint-consumer.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import type { CheckpointerConfig } from './config.js';
 import { createCheckpointerMetrics } from './metrics.js';
+import { RetentionJob } from './retention-job.js';
 
 export interface RunningCheckpointer {
   readonly url: string;
@@ -45,12 +51,13 @@ export async function startCheckpointer(
       load: (keys) => selectResumeStates(db, keys),
       write: (entries) => upsertResumeStates(db, entries),
     },
-    DEFAULT_RULES,
+    resolveRules(config),
     clock,
     { maxKeys: config.MAX_KEYS_HELD, writeBatchSize: config.WRITE_BATCH_SIZE },
   );
   const registry = createRegistry('checkpointer');
-  const metrics = createCheckpointerMetrics(registry);
+  const metrics = createCheckpointerMetrics(registry, config.CHECKPOINTER_GROUP);
+  metrics.track(writer);
   const consumer = new CheckpointConsumer(
     kafka,
     codec,
@@ -65,8 +72,21 @@ export async function startCheckpointer(
     logger.child({ component: 'consumer', group: config.CHECKPOINTER_GROUP }),
   );
   await consumer.start();
+  const retention = new RetentionJob(
+    (before, limit) => deleteExpiredEntries(db, before, limit),
+    {
+      intervalMs: config.RETENTION_INTERVAL_MS,
+      retentionMs: config.RETENTION_DAYS * 86_400_000,
+      batchSize: config.RETENTION_BATCH_SIZE,
+    },
+    clock,
+    registry,
+    logger.child({ component: 'retention' }),
+  );
+  retention.start();
 
   const app = express();
+  app.use(requestMetrics(registry));
   app.use(
     opsRouter(registry, {
       postgres: async () => {
@@ -83,6 +103,7 @@ export async function startCheckpointer(
     writer,
     flushAll: () => consumer.flushAll(),
     async stop() {
+      await retention.stop();
       await consumer.stop();
       await closeServer(server, 2000);
       await db.end();

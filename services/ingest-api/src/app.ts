@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import { resolveRules } from '@playhead/config';
 import { validateCheckpoint, validateTime } from '@playhead/domain';
 import type { CheckpointCodec } from '@playhead/events';
 import {
@@ -38,6 +39,7 @@ export interface IngestDeps {
 export function createIngestApp(deps: IngestDeps): Express {
   const { config, codec, publisher, registry } = deps;
   const now = deps.now ?? Date.now;
+  const rules = resolveRules(config);
   const accepted = new prom.Counter({
     name: 'checkpoints_accepted_total',
     help: 'Checkpoints published to Kafka.',
@@ -99,7 +101,7 @@ export function createIngestApp(deps: IngestDeps): Express {
   const guard: RequestHandler[] = [authenticate(deps.verifier), ...deps.limits];
 
   app.post('/playback/update', ...guard, async (req, res) => {
-    const checked = validateCheckpoint(req.body, now());
+    const checked = validateCheckpoint(req.body, now(), { rules });
     if (!checked.ok) {
       refused.inc({ code: checked.error.code });
       throw new ApiError(400, checked.error.code, checked.error.message, checked.error.field);
@@ -139,7 +141,7 @@ export function createIngestApp(deps: IngestDeps): Express {
     if (!sentAt.ok)
       throw new ApiError(400, sentAt.error.code, sentAt.error.message, sentAt.error.field);
 
-    const results = validateBatchItems(checkpoints, receivedAt, sentAt.value).map((r) => {
+    const results = validateBatchItems(checkpoints, receivedAt, sentAt.value, rules).map((r) => {
       if (!r.ok) return r;
       const denied = checkAccess(res, r.input.checkpoint.accountId, r.input.checkpoint.profileId);
       if (!denied) return r;

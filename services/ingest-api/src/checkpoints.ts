@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   keyString,
   validateCheckpoint,
+  type ResumeRules,
   type CheckpointInput,
   type InputError,
 } from '@playhead/domain';
@@ -39,11 +40,13 @@ export function validateBatchItems(
   items: unknown[],
   receivedAt: number,
   batchSentAt: number | null,
+  rules: ResumeRules,
 ): ItemResult[] {
   return items.map((item, index) => {
     const checked = validateCheckpoint(item, receivedAt, {
       prefix: `checkpoints[${index}].`,
       batchSentAt,
+      rules,
     });
     return checked.ok
       ? { index, ok: true, input: checked.value }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
-import { DEFAULT_RULES, keyString } from '@playhead/domain';
+import { resolveRules } from '@playhead/config';
+import { keyString } from '@playhead/domain';
 import { CheckpointCodec, createKafka, ensureTopics, pipelineTopics } from '@playhead/events';
 import { closeServer, createRegistry, listen, opsRouter } from '@playhead/http';
 import type { Logger } from '@playhead/logger';
@@ -51,6 +52,7 @@ export async function startProjector(
   redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
   defineScripts(redis);
   const prefix = config.REDIS_PREFIX;
+  const rules = resolveRules(config);
 
   const store: ProjectionStore = {
     async readCache(keys) {
@@ -67,7 +69,7 @@ export async function startProjector(
       return found;
     },
     readDatabase: (keys) => selectResumeStates(db, keys),
-    writeCache: (entry) => writeEntry(redis, prefix, entry, DEFAULT_RULES),
+    writeCache: (entry) => writeEntry(redis, prefix, entry, rules),
   };
 
   const registry = createRegistry('projector');
@@ -75,7 +77,7 @@ export async function startProjector(
     kafka,
     codec,
     store,
-    DEFAULT_RULES,
+    rules,
     {
       topic: config.CHECKPOINT_TOPIC,
       deadLetterTopic: config.DEAD_LETTER_TOPIC,

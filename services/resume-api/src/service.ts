@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { DEFAULT_RULES } from '@playhead/domain';
+import { resolveRules } from '@playhead/config';
 import { closeServer, createRegistry, createVerifier, listen } from '@playhead/http';
 import type { Logger } from '@playhead/logger';
 import { createPool, createRedis, defineScripts } from '@playhead/store';
@@ -25,11 +25,12 @@ export async function startResume(config: ResumeConfig, logger: Logger): Promise
   redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
   defineScripts(redis);
 
+  const rules = resolveRules(config);
   const options = {
     prefix: config.REDIS_PREFIX,
     redisTimeoutMs: config.REDIS_TIMEOUT_MS,
     dbTimeoutMs: config.DATABASE_TIMEOUT_MS,
-    rules: DEFAULT_RULES,
+    rules,
   };
   const registry = createRegistry('resume-api');
   const reader = new ResumeReader(
@@ -43,7 +44,7 @@ export async function startResume(config: ResumeConfig, logger: Logger): Promise
   const app = createResumeApp({
     reader,
     hider,
-    rules: DEFAULT_RULES,
+    rules,
     registry,
     logger,
     verifier,
