@@ -3,7 +3,7 @@ import express from 'express';
 import { resolveRules } from '@playhead/config';
 import { keyString } from '@playhead/domain';
 import { CheckpointCodec, createKafka, ensureTopics, pipelineTopics } from '@playhead/events';
-import { closeServer, createRegistry, listen, opsRouter } from '@playhead/http';
+import { closeServer, createRegistry, listen, opsRouter, requestMetrics } from '@playhead/http';
 import type { Logger } from '@playhead/logger';
 import {
   createPool,
@@ -89,6 +89,7 @@ export async function startProjector(
   await consumer.start();
 
   const app = express();
+  app.use(requestMetrics(registry));
   app.use(
     opsRouter(registry, {
       redis: async () => {

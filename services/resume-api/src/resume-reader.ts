@@ -49,6 +49,10 @@ export class ResumeReader {
       labelNames: ['reason'],
       registers: [registry],
     });
+    // Every known label value is exported from the start, at 0, so a hit ratio or a
+    // fallback rate is defined before the first miss.
+    for (const result of ['hit', 'miss', 'error']) this.lookups.inc({ result }, 0);
+    for (const reason of ['miss', 'error']) this.fallbacks.inc({ reason }, 0);
   }
 
   async read(key: ResumeKey): Promise<CachedEntry | null> {
