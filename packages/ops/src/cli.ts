@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { resolveRules } from '@playhead/config';
 import { OpsContext } from './context.js';
 import { explain } from './explain.js';
 import { UsageError } from './errors.js';
@@ -35,6 +36,7 @@ Environment (the services' own variables and defaults):
   CHECKPOINT_TOPIC     playback.checkpoints.v1
   DEAD_LETTER_TOPIC    playback.checkpoints.v1.dlq
   REDIS_PREFIX         ph
+  RULE_*               the resume rules' numbers, as in the services
   CHECKPOINTER_GROUP   playhead-checkpointer
   PROJECTOR_GROUP      playhead-projector
 
@@ -158,6 +160,7 @@ Examples:
           to,
           target: opts.target as ReplayTargetName,
           prefix: opts.prefix ?? settings.REDIS_PREFIX,
+          rules: resolveRules(settings),
           dryRun,
           progress: progressBar(),
           onChange: (c) => {
@@ -317,6 +320,7 @@ Example:
         const report = await rebuildCache(ctx, {
           prefix: opts.prefix ?? settings.REDIS_PREFIX,
           batchSize: opts.batch,
+          rules: resolveRules(settings),
           progress: progressBar(),
         });
         out(
@@ -467,14 +471,19 @@ Example:
     .description(
       'Delete PostgreSQL entries untouched for longer than the retention period, in batches. Redis entries expire by themselves. The checkpointer runs this hourly.',
     )
-    .option('--days <n>', 'retention period in days', parsePositiveInt, 180)
+    .option(
+      '--days <n>',
+      'retention period in days (default: $RULE_RETENTION_DAYS or 180)',
+      parsePositiveInt,
+    )
     .option('--batch <n>', 'rows per DELETE', parsePositiveInt, 1000)
     .option('--dry-run', 'count what would be deleted')
     .addHelpText('after', '\nExample:\n  playhead retention --days 180 --dry-run')
     .action(
-      action(async (ctx, _settings, opts: Record<string, any>) => {
+      action(async (ctx, settings, opts: Record<string, any>) => {
         const report = await runRetention(ctx, {
-          days: opts.days,
+          // The same period Redis expiry uses, unless told otherwise.
+          days: opts.days ?? resolveRules(settings).retentionMs / 86_400_000,
           batchSize: opts.batch,
           dryRun: Boolean(opts.dryRun),
           progress: progressBar(),

@@ -11,8 +11,11 @@ export const checkpointerSettings = {
   WRITE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
   /** Time between retention runs, which delete entries untouched too long; 0: none. */
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).max(2_147_483_647).default(3_600_000),
-  /** Entries untouched for longer than this many days are deleted from PostgreSQL. */
-  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  /**
+   * Entries untouched for longer than this many days are deleted from PostgreSQL.
+   * Unset: the rules' retention (RULE_RETENTION_DAYS, 180 by default), as Redis expiry.
+   */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).optional(),
   /** Rows per retention DELETE. */
   RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
   METRICS_HOST: z.string().default('127.0.0.1'),

@@ -76,7 +76,11 @@ export async function startCheckpointer(
     (before, limit) => deleteExpiredEntries(db, before, limit),
     {
       intervalMs: config.RETENTION_INTERVAL_MS,
-      retentionMs: config.RETENTION_DAYS * 86_400_000,
+      // Unset, the retention of the rules: the one Redis expiry uses too.
+      retentionMs:
+        config.RETENTION_DAYS === undefined
+          ? resolveRules(config).retentionMs
+          : config.RETENTION_DAYS * 86_400_000,
       batchSize: config.RETENTION_BATCH_SIZE,
     },
     clock,
