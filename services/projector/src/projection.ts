@@ -55,7 +55,7 @@ export async function project(
   // A lost race with another writer (a resume read filling the cache) is retried on the
   // newer state; the rules make the outcome the same.
   for (let round = 0; round < 3 && pending.length > 0; round += 1) {
-    const current = await readCurrent(
+    const { current, fromDatabase } = await readCurrent(
       store,
       pending.map((g) => g.key),
     );
@@ -74,7 +74,10 @@ export async function project(
             stats.applied += 1;
           }
         }
-        if (!changed || state === null) return;
+        // A key Redis did not hold is written even when its checkpoints were stale: the
+        // checkpointer may have stored them in PostgreSQL first, and the cache must still
+        // learn the state, or every read of the key misses until a read refills it.
+        if (state === null || (!changed && !fromDatabase.has(id))) return;
         const stored = await store.writeCache({
           key: group.key,
           state,
@@ -94,13 +97,16 @@ export async function project(
 async function readCurrent(
   store: ProjectionStore,
   keys: ResumeKey[],
-): Promise<Map<string, CachedEntry>> {
-  const cached = await store.readCache(keys);
-  const misses = keys.filter((k) => !cached.has(keyString(k)));
+): Promise<{ current: Map<string, CachedEntry>; fromDatabase: Set<string> }> {
+  const current = await store.readCache(keys);
+  const fromDatabase = new Set<string>();
+  const misses = keys.filter((k) => !current.has(keyString(k)));
   if (misses.length > 0) {
     for (const entry of await store.readDatabase(misses)) {
-      cached.set(keyString(entry.key), { state: entry.state, hiddenAt: entry.hiddenAt });
+      const id = keyString(entry.key);
+      current.set(id, { state: entry.state, hiddenAt: entry.hiddenAt });
+      fromDatabase.add(id);
     }
   }
-  return cached;
+  return { current, fromDatabase };
 }
