@@ -33,6 +33,16 @@ async function topicSize(topic: string): Promise<number> {
   }
 }
 
+/** Any generated value as query text; objects without a usable toString included. */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
 function checkpoint(account: string, extra: Record<string, unknown> = {}) {
   return {
     account_id: account,
@@ -290,9 +300,9 @@ describe('security: tokens, isolation and limits', function () {
         else accepted += 1;
 
         const q = new URLSearchParams({
-          account_id: String(b.account_id ?? ''),
-          profile_id: String(b.profile_id ?? ''),
-          video_id: String(b.video_id ?? ''),
+          account_id: asText(b.account_id),
+          profile_id: asText(b.profile_id),
+          video_id: asText(b.video_id),
         });
         const read = await getJson(`${pipeline.resume.url}/playback/resume?${q}`, token);
         expect(read.status).to.be.lessThan(500);
