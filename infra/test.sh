@@ -47,10 +47,16 @@ export SCHEMA_REGISTRY_URL="${SCHEMA_REGISTRY_URL:-http://127.0.0.1:${SCHEMA_REG
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/playhead}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 
+# A tier that hangs (a leaked connection keeping mocha alive) fails instead of stalling CI.
+TIER_TIMEOUT=${TIER_TIMEOUT:-1500}
+
 for tier in unit int e2e; do
   echo "test: running test:$tier"
   status=0
-  npm run "test:$tier" || status=$?
+  timeout --kill-after=30 "$TIER_TIMEOUT" npm run "test:$tier" || status=$?
+  if ((status == 124)); then
+    echo "test: test:$tier did not finish within ${TIER_TIMEOUT}s" >&2
+  fi
   if ((status != 0)); then
     echo "test: test:$tier failed (exit $status)" >&2
     exit "$status"
