@@ -58,9 +58,10 @@ export async function startPipeline(overrides: Record<string, string> = {}): Pro
     checkpointer,
     projector,
     resume,
-    async stop() {
-      await Promise.allSettled([checkpointer.stop(), projector.stop()]);
-      await Promise.allSettled([ingest.stop(), resume.stop()]);
+    async stop(this: Pipeline) {
+      // The members, not the first instances: a test may have replaced a service.
+      await Promise.allSettled([this.checkpointer.stop(), this.projector.stop()]);
+      await Promise.allSettled([this.ingest.stop(), this.resume.stop()]);
     },
   };
 }
