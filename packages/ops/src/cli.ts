@@ -5,7 +5,6 @@ import { explain } from './explain.js';
 import { UsageError } from './errors.js';
 import { describeState, isoTime, json, table } from './format.js';
 import {
-  parseChoice,
   parseIntList,
   parseNonNegativeInt,
   parseOffset,
@@ -77,12 +76,6 @@ function commandPath(command: Command | null): string {
 
 function topicOption(): Option {
   return new Option('--topic <name>', 'checkpoint topic (default: $CHECKPOINT_TOPIC)');
-}
-
-function startPointOf(from: StartPoint): From {
-  if (from.kind === 'start') return { kind: 'earliest' };
-  if (from.kind === 'end') return { kind: 'latest' };
-  return { kind: 'time', ms: from.ms };
 }
 
 export function buildProgram(): Command {

@@ -66,12 +66,3 @@ export function parseStartPoint(value: string): StartPoint {
     );
   }
 }
-
-export function parseChoice<T extends string>(choices: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!(choices as readonly string[]).includes(value)) {
-      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
-    }
-    return value as T;
-  };
-}
