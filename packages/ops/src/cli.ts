@@ -502,6 +502,12 @@ function exitCodeOf(error: CommanderError): number {
   return 2;
 }
 
+// `playhead tail | head`: the reader went away; stop quietly, as Unix tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (error) {
