@@ -12,6 +12,8 @@ import {
 export interface Current {
   readonly state: ResumeState;
   readonly hiddenAt: number | null;
+  /** Read from another store because this one lacks the key: write it even if unchanged. */
+  readonly missing?: boolean;
 }
 
 export interface TargetEntry extends Current {
@@ -71,7 +73,8 @@ export function redisTarget(
         else misses.push(keys[i]!);
       });
       for (const entry of await selectResumeStates(db, misses)) {
-        found.set(keyString(entry.key), { state: entry.state, hiddenAt: entry.hiddenAt });
+        const { state, hiddenAt } = entry;
+        found.set(keyString(entry.key), { state, hiddenAt, missing: true });
       }
       return found;
     },

@@ -177,7 +177,8 @@ class TargetRun {
           changed = true;
         }
       }
-      if (changed && state !== null) {
+      // A key Redis lacks is filled from its PostgreSQL state, as the projector does.
+      if (state !== null && (changed || current?.missing === true)) {
         const hiddenAt = current?.hiddenAt ?? null;
         writes.push({ id, key: group.key, state, hiddenAt, before: current?.state ?? null });
       }
