@@ -2,6 +2,37 @@ import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type { Checkpoint } from '@playhead/domain';
 import { CHECKPOINT_SCHEMA, type CheckpointEvent } from './checkpoint-schema.js';
 
+/** A schema id no checkpoint can be read with: the registry has no such id, or not Avro. */
+export class UnknownSchemaError extends Error {
+  readonly retriable = false;
+  constructor(
+    readonly schemaId: number,
+    reason = `the schema registry knows no schema with id ${schemaId}`,
+  ) {
+    super(reason);
+    this.name = 'UnknownSchemaError';
+  }
+}
+
+/** The registry could not be asked (down, unreachable, failing); a retry can help. */
+export class RegistryUnavailableError extends Error {
+  readonly retriable = true;
+  constructor(
+    readonly schemaId: number,
+    cause: unknown,
+  ) {
+    super(`the schema registry did not return schema ${schemaId}: ${(cause as Error).message}`, {
+      cause,
+    });
+    this.name = 'RegistryUnavailableError';
+  }
+}
+
+/** A writer's schema as the decoder uses it. */
+export interface WriterSchema {
+  fromBuffer(buffer: Buffer): unknown;
+}
+
 /** Registry subject of a topic's values, Confluent's `<topic>-value` naming. */
 export function valueSubject(topic: string): string {
   return `${topic}-value`;
@@ -48,6 +79,26 @@ export class CheckpointCodec {
   encode(event: CheckpointEvent): Promise<Buffer> {
     if (this.schemaId === null) throw new Error('this codec was made for decoding only');
     return this.registry.encode(this.schemaId, event);
+  }
+
+  /**
+   * The writer's schema of an id, from the registry (cached after the first fetch). Throws
+   * UnknownSchemaError when the registry answered that it has no such id, and
+   * RegistryUnavailableError for anything else, network failures included: the client
+   * reports a refused connection as a status 400, so only a 404 means "no such schema".
+   */
+  async writerSchema(schemaId: number): Promise<WriterSchema> {
+    let schema: unknown;
+    try {
+      schema = await this.registry.getSchema(schemaId);
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) throw new UnknownSchemaError(schemaId);
+      throw new RegistryUnavailableError(schemaId, error);
+    }
+    if (typeof (schema as Partial<WriterSchema>).fromBuffer !== 'function') {
+      throw new UnknownSchemaError(schemaId, `schema ${schemaId} is not an Avro schema`);
+    }
+    return schema as WriterSchema;
   }
 
   /** Decodes with the writer's schema, fetched by the id in the message (cached). */
