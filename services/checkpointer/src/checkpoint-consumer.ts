@@ -21,6 +21,7 @@ export interface ConsumerOptions {
   deadLetterTopic: string;
   groupId: string;
   flushIntervalMs: number;
+  sessionTimeoutMs: number;
 }
 
 /**
@@ -48,8 +49,8 @@ export class CheckpointConsumer {
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3000,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(options.sessionTimeoutMs / 3)),
       maxWaitTimeInMs: 250,
     });
     this.producer = kafka.producer({

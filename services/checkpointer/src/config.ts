@@ -3,6 +3,12 @@ import { commonSettings, loadConfig, z } from '@playhead/config';
 export const checkpointerSettings = {
   ...commonSettings,
   CHECKPOINTER_GROUP: z.string().min(1).default('playhead-checkpointer'),
+  /**
+   * How long the group waits for a silent member (a crashed process) before its partitions
+   * go to the others. Shorter moves work sooner after a crash; it must exceed the longest
+   * pause between heartbeats. The broker accepts 6000 to 1800000 by default.
+   */
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(1_800_000).default(30_000),
   /** How often the timer looks for waiting checkpoints that are due. */
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
   /** Keys held in memory; beyond this, keys with nothing waiting are forgotten first. */

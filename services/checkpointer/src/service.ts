@@ -67,6 +67,7 @@ export async function startCheckpointer(
       deadLetterTopic: config.DEAD_LETTER_TOPIC,
       groupId: config.CHECKPOINTER_GROUP,
       flushIntervalMs: config.FLUSH_INTERVAL_MS,
+      sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     },
     metrics,
     logger.child({ component: 'consumer', group: config.CHECKPOINTER_GROUP }),

@@ -3,6 +3,12 @@ import { commonSettings, loadConfig, z } from '@playhead/config';
 export const projectorSettings = {
   ...commonSettings,
   PROJECTOR_GROUP: z.string().min(1).default('playhead-projector'),
+  /**
+   * How long the group waits for a silent member (a crashed process) before its partitions
+   * go to the others. Shorter moves work sooner after a crash; it must exceed the longest
+   * pause between heartbeats. The broker accepts 6000 to 1800000 by default.
+   */
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(1_800_000).default(30_000),
   REDIS_PREFIX: z.string().min(1).max(32).default('ph'),
   METRICS_HOST: z.string().default('127.0.0.1'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3003),

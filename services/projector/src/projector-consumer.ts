@@ -20,6 +20,7 @@ export interface ProjectorOptions {
   topic: string;
   deadLetterTopic: string;
   groupId: string;
+  sessionTimeoutMs: number;
 }
 
 /** The projector's consumer group: every accepted checkpoint reaches Redis. */
@@ -42,6 +43,8 @@ export class ProjectorConsumer {
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(options.sessionTimeoutMs / 3)),
     });
     this.producer = kafka.producer({
       allowAutoTopicCreation: false,

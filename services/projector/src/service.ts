@@ -82,6 +82,7 @@ export async function startProjector(
       topic: config.CHECKPOINT_TOPIC,
       deadLetterTopic: config.DEAD_LETTER_TOPIC,
       groupId: config.PROJECTOR_GROUP,
+      sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
     },
     registry,
     logger.child({ component: 'consumer', group: config.PROJECTOR_GROUP }),
