@@ -10,6 +10,8 @@ export const projectorSettings = {
    */
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(1_800_000).default(30_000),
   REDIS_PREFIX: z.string().min(1).max(32).default('ph'),
+  /** Longest wait for one Redis command before the batch is retried. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   METRICS_HOST: z.string().default('127.0.0.1'),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(3003),
 };

@@ -44,10 +44,14 @@ export async function startProjector(
   const db = createPool(config.DATABASE_URL, { max: 4 });
   db.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
   // The projector waits for Redis rather than failing fast: commands queue while it
-  // reconnects, and the batch is retried until they go through.
+  // reconnects, and the batch is retried until they go through. A Redis that holds the
+  // connection open and never answers (hung, or gone without a reset) fails the command
+  // after REDIS_COMMAND_TIMEOUT_MS, so the batch is retried with heartbeats in between
+  // instead of hanging until the group evicts this member.
   const redis = createRedis(config.REDIS_URL, {
     enableOfflineQueue: true,
     maxRetriesPerRequest: 2,
+    commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
   });
   redis.on('error', (err) => logger.debug({ err }, 'redis connection error'));
   defineScripts(redis);
