@@ -103,11 +103,15 @@ export class CheckpointConsumer {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     if (batch.messages.length === 0) return;
     const log = this.logger.child({ topic: batch.topic, partition: batch.partition });
+    // A stop gives up a retry at its next attempt, so shutdown stays bounded while a store
+    // is down; what was not written stays uncommitted, and is replayed.
+    const shouldStop = () => this.stopping || !isRunning() || isStale();
 
     const items: Positioned[] = [];
+    const deadLettered: bigint[] = [];
     for (const message of batch.messages) {
       const decoded = await retryWithBackoff(() => decodeMessage(this.codec, message), {
-        shouldStop: () => !isRunning() || isStale(),
+        shouldStop,
         onRetry: (error, delay) => log.debug({ err: error, delay }, 'decode retry'),
         heartbeat,
       });
@@ -127,22 +131,25 @@ export class CheckpointConsumer {
         );
         this.metrics.deadLetters.inc();
         log.warn({ offset: message.offset, error: decoded.error }, 'dead-lettered a message');
-        // Counts as processed: its offset may be committed past.
-        this.writer.offsets.markProcessed(batch.partition, BigInt(message.offset));
+        deadLettered.push(BigInt(message.offset));
       }
     }
     this.metrics.checkpointsIn.inc(items.length);
 
-    await this.lock.runExclusive(() =>
-      retryWithBackoff(() => this.writer.apply(batch.partition, items), {
-        shouldStop: () => !isRunning() || isStale(),
+    await this.lock.runExclusive(async () => {
+      await retryWithBackoff(() => this.writer.apply(batch.partition, items), {
+        shouldStop,
         onRetry: (error, delay) => {
           this.metrics.writeFailures.inc();
           log.warn({ err: error, delay }, 'database write failed; retrying');
         },
         heartbeat,
-      }),
-    );
+      });
+      // A dead letter counts as processed, so its offset may be committed past, but only
+      // once the checkpoints before it are applied: marked earlier, a commit by the timer
+      // in between could skip checkpoints not yet in memory.
+      for (const offset of deadLettered) this.writer.offsets.markProcessed(batch.partition, offset);
+    });
     // With `items` applied a retry of apply() sees them as stale: nothing twice.
     resolveOffset(batch.lastOffset());
     await heartbeat();
