@@ -3,6 +3,7 @@ import {
   decideWrite,
   isWriteDue,
   keyString,
+  parseKeyString,
   type Checkpoint,
   type ResumeKey,
   type ResumeRules,
@@ -40,6 +41,11 @@ export class CheckpointWriter {
   readonly keys: KeyTable;
   readonly offsets = new PendingOffsets();
   readonly stats: WriterStats = { applied: 0, stale: 0, rowsWritten: 0, rowsUnchanged: 0 };
+  /**
+   * The keys the rules want written at once and not written yet. Kept apart so a fetched
+   * batch writes them without a walk over every key held.
+   */
+  private readonly urgent = new Set<KeyEntry>();
 
   constructor(
     private readonly store: WriterStore,
@@ -77,12 +83,16 @@ export class CheckpointWriter {
       entry.state = applied.state;
       if (entry.pendingOffset === null) {
         entry.pendingOffset = offset;
-        this.offsets.markPending(partition, id, offset);
+        // The entry's own id string, not this checkpoint's copy: one string per key held.
+        this.offsets.markPending(partition, entry.id, offset);
       }
-      if (decision === 'now') entry.urgent = true;
+      if (decision === 'now') {
+        entry.urgent = true;
+        this.urgent.add(entry);
+      }
     }
 
-    await this.flush((entry) => entry.urgent);
+    await this.writeAll([...this.urgent].filter((entry) => entry.pendingOffset !== null));
   }
 
   /** Writes waiting keys whose timer ran out, and urgent ones a failed write left. */
@@ -104,6 +114,9 @@ export class CheckpointWriter {
   dropPartitions(partitions: ReadonlySet<number>): void {
     this.keys.dropPartitions(partitions);
     this.offsets.dropPartitions(partitions);
+    for (const entry of this.urgent) {
+      if (partitions.has(entry.partition)) this.urgent.delete(entry);
+    }
   }
 
   private async loadMissing(partition: number, items: Positioned[]): Promise<void> {
@@ -124,10 +137,10 @@ export class CheckpointWriter {
     for (const entry of await this.store.load([...missing.values()])) {
       stored.set(keyString(entry.key), entry);
     }
-    for (const [id, key] of missing) {
+    for (const id of missing.keys()) {
       const found = stored.get(id);
-      this.keys.set(id, {
-        key,
+      this.keys.set({
+        id,
         partition,
         state: found?.state ?? EMPTY_STATE,
         lastWrite: found
@@ -144,6 +157,10 @@ export class CheckpointWriter {
     for (const entry of this.keys.values()) {
       if (entry.pendingOffset !== null && select(entry)) chosen.push(entry);
     }
+    return this.writeAll(chosen);
+  }
+
+  private async writeAll(chosen: KeyEntry[]): Promise<number> {
     let written = 0;
     for (let i = 0; i < chosen.length; i += this.writeBatchSize) {
       written += await this.writeEntries(chosen.slice(i, i + this.writeBatchSize));
@@ -156,19 +173,20 @@ export class CheckpointWriter {
     // keep its key waiting.
     const snapshot = batch.map((entry) => ({ entry, state: entry.state }));
     const changed = await this.store.write(
-      snapshot.map((s) => ({ key: s.entry.key, state: s.state })),
+      snapshot.map((s) => ({ key: parseKeyString(s.entry.id)!, state: s.state })),
     );
     const changedIds = new Set(changed.map(keyString));
     const now = this.clock();
 
     for (const { entry, state } of snapshot) {
-      const id = keyString(entry.key);
+      const id = entry.id;
       if (!changedIds.has(id)) {
         // The database already held something as new or newer (another owner wrote it
         // during a rebalance): forget the key so the next checkpoint reloads it.
         this.stats.rowsUnchanged += 1;
         this.offsets.markWritten(entry.partition, id);
         this.keys.delete(id);
+        this.urgent.delete(entry);
         continue;
       }
       this.stats.rowsWritten += 1;
@@ -176,6 +194,7 @@ export class CheckpointWriter {
       if (entry.state === state) {
         entry.pendingOffset = null;
         entry.urgent = false;
+        this.urgent.delete(entry);
         this.offsets.markWritten(entry.partition, id);
       }
     }

@@ -1,8 +1,12 @@
-import type { LastWrite, ResumeKey, ResumeState } from '@playhead/domain';
+import type { LastWrite, ResumeState } from '@playhead/domain';
 
-/** What the checkpointer holds for one key between database writes. */
+/**
+ * What the checkpointer holds for one key between database writes. A million of these
+ * can be held, so the key is kept once, as its id (`account#profile#video`, see
+ * keyString), and parsed back only when the key is written.
+ */
 export interface KeyEntry {
-  readonly key: ResumeKey;
+  readonly id: string;
   readonly partition: number;
   state: ResumeState;
   /** What the database last received; null for a key it has never seen. */
@@ -29,16 +33,17 @@ export class KeyTable {
   get(id: string): KeyEntry | undefined {
     const entry = this.entries.get(id);
     if (entry) {
-      // Re-insert to mark as most recently used.
+      // Re-insert to mark as most recently used, under the entry's own id: `id` is the
+      // caller's copy, and keeping it would hold the key's text twice.
       this.entries.delete(id);
-      this.entries.set(id, entry);
+      this.entries.set(entry.id, entry);
     }
     return entry;
   }
 
-  set(id: string, entry: KeyEntry): void {
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+  set(entry: KeyEntry): void {
+    this.entries.delete(entry.id);
+    this.entries.set(entry.id, entry);
     if (this.entries.size > this.maxKeys) this.evict(this.entries.size - this.maxKeys);
   }
 
