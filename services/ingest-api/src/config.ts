@@ -10,6 +10,11 @@ export const ingestSettings = {
   PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** How long the publisher gathers events into one produce request. */
   PUBLISH_LINGER_MS: z.coerce.number().int().min(0).max(100).default(2),
+  /**
+   * Produce requests outstanding at once. Events arriving meanwhile gather into the next
+   * request, so batches grow with the load; more in flight gives smaller batches.
+   */
+  PUBLISH_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(16).default(2),
   MAX_BATCH_CHECKPOINTS: z.coerce.number().int().min(1).max(5000).default(500),
   MAX_BODY_BYTES: z.coerce
     .number()

@@ -17,9 +17,14 @@ export class PublishTimeoutError extends Error {
 }
 
 /**
- * Gathers events from concurrent requests into one produce request per short window, and
- * resolves each caller only once Kafka acknowledged its event on all in-sync replicas.
- * One request per event would cap ingest at a few thousand per second.
+ * Gathers events from concurrent requests into produce requests, and resolves each caller
+ * only once Kafka acknowledged its event on all in-sync replicas.
+ *
+ * At most `maxInFlight` produce requests are outstanding: events arriving meanwhile wait
+ * and leave together as soon as one returns, so a batch grows with the load. A broker
+ * handles one request per connection at a time, so sending a small request every linger
+ * window instead only queues them behind each other and caps ingest at a few hundred
+ * requests per second, whatever their size.
  */
 export class BatchingPublisher {
   private queue: Waiting[] = [];
@@ -29,7 +34,12 @@ export class BatchingPublisher {
   constructor(
     private readonly producer: Producer,
     private readonly topic: string,
-    private readonly options: { lingerMs: number; maxBatch: number; timeoutMs: number },
+    private readonly options: {
+      lingerMs: number;
+      maxBatch: number;
+      maxInFlight: number;
+      timeoutMs: number;
+    },
     private readonly logger: Logger,
   ) {}
 
@@ -41,20 +51,26 @@ export class BatchingPublisher {
           this.queue.push({ message, resolve, reject });
         }),
     );
-    if (this.queue.length >= this.options.maxBatch) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs);
+    this.schedule();
     return withDeadline(
       Promise.all(all).then(() => undefined),
       this.options.timeoutMs,
     );
   }
 
+  /** Sends now when a batch is full, else within the linger window; never past maxInFlight. */
+  private schedule(): void {
+    if (this.queue.length === 0 || this.inFlight.size >= this.options.maxInFlight) return;
+    if (this.queue.length >= this.options.maxBatch) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.options.lingerMs);
+  }
+
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length === 0) return;
+    if (this.queue.length === 0 || this.inFlight.size >= this.options.maxInFlight) return;
+    const batch = this.queue.slice(0, this.options.maxBatch);
+    this.queue = this.queue.slice(batch.length);
 
     const sending = this.producer
       .send({ topic: this.topic, acks: -1, messages: batch.map((w) => w.message) })
@@ -66,13 +82,19 @@ export class BatchingPublisher {
         },
       );
     this.inFlight.add(sending);
-    void sending.finally(() => this.inFlight.delete(sending));
+    void sending.finally(() => {
+      this.inFlight.delete(sending);
+      // What gathered while this request was out leaves at once: it already waited.
+      this.flush();
+    });
   }
 
   /** Sends what is queued and waits for every request in flight. */
   async drain(): Promise<void> {
-    this.flush();
-    await Promise.allSettled([...this.inFlight]);
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      this.flush();
+      await Promise.allSettled([...this.inFlight]);
+    }
   }
 }
 

@@ -38,7 +38,12 @@ export async function startIngest(config: IngestConfig, logger: Logger): Promise
   const publisher = new BatchingPublisher(
     producer,
     config.CHECKPOINT_TOPIC,
-    { lingerMs: config.PUBLISH_LINGER_MS, maxBatch: 1000, timeoutMs: config.PUBLISH_TIMEOUT_MS },
+    {
+      lingerMs: config.PUBLISH_LINGER_MS,
+      maxBatch: 1000,
+      maxInFlight: config.PUBLISH_MAX_IN_FLIGHT,
+      timeoutMs: config.PUBLISH_TIMEOUT_MS,
+    },
     logger.child({ component: 'publisher' }),
   );
   const registry = createRegistry('ingest-api');
