@@ -21,6 +21,12 @@ export function listen(app: Express, host: string, port: number, logger: Logger)
 /** Stops accepting connections and waits for requests in flight, at most `ms`. */
 export function closeServer(server: Server, ms: number): Promise<void> {
   return new Promise((resolve) => {
+    // A client that keeps its connection alive would go on sending here until the timer
+    // cuts it: each request still arriving is answered with `Connection: close`, so every
+    // connection ends after its current request and the client moves to another instance.
+    server.prependListener('request', (_req, res) => {
+      res.shouldKeepAlive = false;
+    });
     const timer = setTimeout(() => {
       server.closeAllConnections();
       resolve();
