@@ -9,6 +9,13 @@ export const projectorSettings = {
    * pause between heartbeats. The broker accepts 6000 to 1800000 by default.
    */
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(1_800_000).default(30_000),
+  /**
+   * Partitions whose batches are projected at the same time. Each batch waits on Redis and
+   * on its offset commit; one partition at a time, those waits add up over the partitions
+   * and a checkpoint waits for every partition fetched before its own. Keys never span
+   * partitions, so their order is kept whatever the number.
+   */
+  PARTITIONS_CONSUMED_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
   REDIS_PREFIX: z.string().min(1).max(32).default('ph'),
   /** Longest wait for one Redis command before the batch is retried. */
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2000),

@@ -21,6 +21,7 @@ export interface ProjectorOptions {
   deadLetterTopic: string;
   groupId: string;
   sessionTimeoutMs: number;
+  partitionsConsumedConcurrently: number;
 }
 
 /** The projector's consumer group: every accepted checkpoint reaches Redis. */
@@ -88,6 +89,7 @@ export class ProjectorConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
@@ -135,8 +137,9 @@ export class ProjectorConsumer {
     }
     this.metrics.checkpointsIn.inc(checkpoints.length);
 
-    const before = this.stats.written;
-    await retryWithBackoff(() => project(this.store, checkpoints, this.rules, this.stats), {
+    // Counted per batch: batches of other partitions are being projected meanwhile.
+    const counts: ProjectionStats = { applied: 0, written: 0, conflicts: 0 };
+    await retryWithBackoff(() => project(this.store, checkpoints, this.rules, counts), {
       shouldStop,
       onRetry: (error, delay) => {
         this.metrics.failures.inc();
@@ -145,7 +148,10 @@ export class ProjectorConsumer {
       heartbeat,
       maxMs: 5000,
     });
-    this.metrics.redisWrites.inc(this.stats.written - before);
+    this.stats.applied += counts.applied;
+    this.stats.written += counts.written;
+    this.stats.conflicts += counts.conflicts;
+    this.metrics.redisWrites.inc(counts.written);
 
     resolveOffset(batch.lastOffset());
     const next = (BigInt(batch.lastOffset()) + 1n).toString();

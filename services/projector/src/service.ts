@@ -87,6 +87,7 @@ export async function startProjector(
       deadLetterTopic: config.DEAD_LETTER_TOPIC,
       groupId: config.PROJECTOR_GROUP,
       sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+      partitionsConsumedConcurrently: config.PARTITIONS_CONSUMED_CONCURRENTLY,
     },
     registry,
     logger.child({ component: 'consumer', group: config.PROJECTOR_GROUP }),
