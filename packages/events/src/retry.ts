@@ -1,9 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 export interface RetryOptions {
   /** Gives up (rethrows) when this turns true, e.g. the partition was taken away. */
   shouldStop: () => boolean;
   onRetry: (error: unknown, delayMs: number) => void;
   /** Keeps group membership alive while waiting. */
   heartbeat?: () => Promise<void>;
+  /** Cuts the wait short (a stopping service): the step runs once more, then shouldStop. */
+  signal?: AbortSignal;
   initialMs?: number;
   maxMs?: number;
 }
@@ -26,7 +30,7 @@ export async function retryWithBackoff<T>(
       if (options.shouldStop()) throw error;
       const delay = Math.random() * Math.min(max, initial * 2 ** attempt);
       options.onRetry(error, delay);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay, undefined, { signal: options.signal }).catch(() => undefined);
       await options.heartbeat?.().catch(() => undefined);
     }
   }

@@ -51,4 +51,28 @@ describe('retryWithBackoff', () => {
     expect((outcome as Error).message).to.equal('failure 3');
     expect(beats).to.equal(2);
   });
+
+  it('cuts a wait short when its signal aborts, then gives up', async () => {
+    const stop = new AbortController();
+    let calls = 0;
+    const started = Date.now();
+
+    const outcome = retryWithBackoff(
+      async () => {
+        calls += 1;
+        throw new Error('down');
+      },
+      {
+        shouldStop: () => stop.signal.aborted,
+        onRetry: () => undefined,
+        initialMs: 60_000,
+        signal: stop.signal,
+      },
+    ).catch((e: unknown) => e);
+    setTimeout(() => stop.abort(), 20);
+
+    expect(await outcome).to.be.instanceOf(Error);
+    expect(Date.now() - started).to.be.below(1000);
+    expect(calls).to.be.within(2, 3);
+  });
 });

@@ -37,6 +37,8 @@ export class CheckpointConsumer {
   private readonly committed = new Map<number, bigint>();
   private timer: NodeJS.Timeout | null = null;
   private stopping = false;
+  /** Ends the wait of a retry at once when the service stops. */
+  private readonly stopSignal = new AbortController();
 
   constructor(
     kafka: Kafka,
@@ -84,6 +86,7 @@ export class CheckpointConsumer {
   /** Stops taking work, writes every waiting checkpoint, commits, and leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopSignal.abort();
     if (this.timer) clearInterval(this.timer);
     this.consumer.pause([{ topic: this.options.topic }]);
     await this.lock.runExclusive(async () => {
@@ -114,6 +117,7 @@ export class CheckpointConsumer {
         shouldStop,
         onRetry: (error, delay) => log.debug({ err: error, delay }, 'decode retry'),
         heartbeat,
+        signal: this.stopSignal.signal,
       });
       if (decoded.ok) {
         items.push({ offset: BigInt(message.offset), checkpoint: decoded.checkpoint });
@@ -144,6 +148,7 @@ export class CheckpointConsumer {
           log.warn({ err: error, delay }, 'database write failed; retrying');
         },
         heartbeat,
+        signal: this.stopSignal.signal,
       });
       // A dead letter counts as processed, so its offset may be committed past, but only
       // once the checkpoints before it are applied: marked earlier, a commit by the timer
