@@ -5,6 +5,8 @@ interface Waiting {
   message: Message;
   resolve: () => void;
   reject: (error: Error) => void;
+  /** Its caller was already answered 503: if it has not left yet, it never will. */
+  expired: boolean;
 }
 
 /** Kafka did not confirm an event in time; the client should retry later. */
@@ -45,16 +47,25 @@ export class BatchingPublisher {
 
   /** Resolves when Kafka has the events; rejects with PublishTimeoutError past the bound. */
   publish(messages: Message[]): Promise<void> {
+    const waiting: Waiting[] = [];
     const all = messages.map(
       (message) =>
         new Promise<void>((resolve, reject) => {
-          this.queue.push({ message, resolve, reject });
+          const entry = { message, resolve, reject, expired: false };
+          waiting.push(entry);
+          this.queue.push(entry);
         }),
     );
     this.schedule();
+    // Past the deadline the caller answers 503, and the client sends the event again
+    // later. Events still queued are dropped then: sent anyway, each would arrive twice,
+    // and while Kafka is down the queue would grow with events nobody waits for.
     return withDeadline(
       Promise.all(all).then(() => undefined),
       this.options.timeoutMs,
+      () => {
+        for (const entry of waiting) entry.expired = true;
+      },
     );
   }
 
@@ -68,6 +79,7 @@ export class BatchingPublisher {
   private flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.queue = this.queue.filter((w) => !w.expired);
     if (this.queue.length === 0 || this.inFlight.size >= this.options.maxInFlight) return;
     const batch = this.queue.slice(0, this.options.maxBatch);
     this.queue = this.queue.slice(batch.length);
@@ -98,10 +110,13 @@ export class BatchingPublisher {
   }
 }
 
-function withDeadline(promise: Promise<void>, ms: number): Promise<void> {
+function withDeadline(promise: Promise<void>, ms: number, onTimeout: () => void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PublishTimeoutError(ms)), ms);
+    timer = setTimeout(() => {
+      onTimeout();
+      reject(new PublishTimeoutError(ms));
+    }, ms);
   });
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -81,4 +81,28 @@ describe('batching publisher', () => {
 
     expect(sends.flatMap((s) => s.messages.map((m) => m.key))).to.deep.equal(['k1', 'k2']);
   });
+
+  it('answers a timeout and never sends the events that had not left by then', async () => {
+    const { producer, sends } = heldProducer();
+    const publisher = new BatchingPublisher(
+      producer,
+      'topic',
+      { lingerMs: 0, maxBatch: 1000, maxInFlight: 1, timeoutMs: 30 },
+      logger,
+    );
+
+    // The first is sent and held past its deadline; the second waits behind it.
+    const first = publisher.publish([message(1)]).catch(() => undefined);
+    await tick();
+    const outcome = await publisher.publish([message(2)]).catch((e: unknown) => e);
+    const third = publisher.publish([message(3)]);
+    sends[0]!.release();
+    await first;
+    await tick();
+    sends[1]!.release();
+    await third;
+
+    expect((outcome as Error).name).to.equal('PublishTimeoutError');
+    expect(sends.map((s) => s.messages.map((m) => m.key))).to.deep.equal([['k1'], ['k3']]);
+  });
 });
