@@ -6,3 +6,4 @@ export * from './decode-message.js';
 export * from './event-contract.js';
 export * from './dead-letters.js';
 export * from './retry.js';
+export * from './run-supervised.js';

@@ -9,6 +9,7 @@ import {
 import {
   decodeMessage,
   retryWithBackoff,
+  runSupervised,
   sendDeadLetter,
   type CheckpointCodec,
 } from '@playhead/events';
@@ -66,12 +67,16 @@ export class CheckpointConsumer {
     await this.consumer.connect();
     this.watchAssignments();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    await runSupervised(
+      this.consumer,
+      {
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch: (payload) => this.onBatch(payload),
+      },
+      { stopping: () => this.stopping, logger: this.logger },
+    );
     this.timer = setInterval(() => void this.onTimer(), this.options.flushIntervalMs);
   }
 

@@ -9,6 +9,7 @@ import type { Checkpoint, ResumeRules } from '@playhead/domain';
 import {
   decodeMessage,
   retryWithBackoff,
+  runSupervised,
   sendDeadLetter,
   type CheckpointCodec,
 } from '@playhead/events';
@@ -29,6 +30,7 @@ export class ProjectorConsumer {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   readonly stats: ProjectionStats = { applied: 0, written: 0, conflicts: 0 };
+  private stopping = false;
   private readonly metrics;
 
   constructor(
@@ -86,15 +88,20 @@ export class ProjectorConsumer {
     await this.producer.connect();
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.options.topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      eachBatch: (payload) => this.onBatch(payload),
-    });
+    await runSupervised(
+      this.consumer,
+      {
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.onBatch(payload),
+      },
+      { stopping: () => this.stopping, logger: this.logger },
+    );
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     // disconnect() lets the batch in progress finish; its offsets are committed by it.
     await this.consumer.disconnect();
     await this.producer.disconnect();
