@@ -22,12 +22,13 @@ export interface Pipeline {
 }
 
 /**
- * Starts the four services in this process against the real stack, on a topic, consumer
- * groups and Redis prefix of their own, so suites never see each other's data.
+ * The settings of a test's own pipeline: a fresh topic, consumer groups and Redis prefix
+ * over the environment, with `overrides` on top. Services started in the test process and
+ * as child processes share them.
  */
-export async function startPipeline(overrides: Record<string, string> = {}): Promise<Pipeline> {
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   const run = randomBytes(4).toString('hex');
-  const env: Record<string, string> = {
+  return {
     ...(process.env as Record<string, string>),
     CHECKPOINT_TOPIC: `test.checkpoints.${run}`,
     DEAD_LETTER_TOPIC: `test.checkpoints.${run}.dlq`,
@@ -45,6 +46,14 @@ export async function startPipeline(overrides: Record<string, string> = {}): Pro
     RATE_LIMIT_PER_ACCOUNT: '0',
     ...overrides,
   };
+}
+
+/**
+ * Starts the four services in this process against the real stack, on a topic, consumer
+ * groups and Redis prefix of their own, so suites never see each other's data.
+ */
+export async function startPipeline(overrides: Record<string, string> = {}): Promise<Pipeline> {
+  const env = testEnv(overrides);
   const logger = createLogger('test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const ingest = await startIngest(loadIngestConfig(env), logger.child({ service: 'ingest-api' }));
   const [checkpointer, projector, resume] = await Promise.all([
