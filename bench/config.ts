@@ -29,8 +29,8 @@ const HELP = `npm run bench -- [options]
 
   --scale N             multiply durations and sizes (also BENCH_SCALE); 0.2 is a quick run
   --only LIST           phases to run, of ${PHASES.join(',')} (default: all)
-  --viewers N           simulated viewers in the player traffic (1000)
-  --compression N       simulated ms per wall ms in the player traffic (10: 10 s in 1 s)
+  --viewers N           simulated viewers in the player traffic (600)
+  --compression N       simulated ms per wall ms in the player traffic (5: 10 s in 2 s)
   --traffic-seconds N   wall seconds of player traffic (60)
   --read-rate N         paced resume reads per second (2000)
   --ingest-seconds N    measured seconds of each ingest run (20)
@@ -91,8 +91,8 @@ export function loadBenchConfig(argv = process.argv.slice(2)): BenchConfig {
     scale,
     phases: new Set(phases as Phase[]),
     seed: number('seed', values.seed, 1),
-    viewers: scaled(number('viewers', values.viewers, 1000), 50),
-    compression: number('compression', values.compression, 10),
+    viewers: scaled(number('viewers', values.viewers, 600), 50),
+    compression: number('compression', values.compression, 5),
     trafficSeconds: scaled(number('traffic-seconds', values['traffic-seconds'], 60), 10),
     freshnessSamples: scaled(400, 100),
     readRate: number('read-rate', values['read-rate'], 2000),

@@ -100,6 +100,10 @@ export function rows(r: Results): Row[] {
       t.settled.resumeMismatches === 0,
     );
     add(
+      `player traffic: ${n(t.viewers)} viewers at ${t.compression}x for ${n(t.wallSeconds, 0)} s`,
+      `${n(t.checkpointsAccepted)} checkpoints (${n(t.checkpointsPerSecond)}/s), ${n(t.keys)} keys; sent late p50 ${ms(t.scheduleLagMs.p50)}; ingest server mean ${ms(t.diagnosis.ingestRequestMeanMs)} of which Kafka ${ms(t.diagnosis.kafkaProduceMeanMs)}`,
+    );
+    add(
       'freshness, 202 → resume API shows it',
       `p50 ${ms(t.freshnessMs.p50)}, p99 ${ms(t.freshnessMs.p99)} (${t.freshnessMs.count} samples)`,
       'p99 < 500 ms',

@@ -1,15 +1,10 @@
-import {
-  applyCheckpoint,
-  decideWrite,
-  DEFAULT_RULES,
-  type LastWrite,
-  type ResumeState,
-} from '@playhead/domain';
+import { applyCheckpoint, decideWrite, type LastWrite, type ResumeState } from '@playhead/domain';
 import type { Pool } from '@playhead/store';
 import { createBaselineTable } from '../baseline/create-baseline-table.js';
 import { deleteBaselineRows } from '../baseline/delete-baseline-rows.js';
 import { upsertBaselineCheckpoint } from '../baseline/upsert-baseline-checkpoint.js';
 import type { Accepted } from '../lib/send-upload.js';
+import { BENCH_RULES } from '../lib/rules.js';
 import { round } from '../lib/stats.js';
 import { eachLimited } from '../lib/time.js';
 
@@ -89,8 +84,8 @@ function rulesModelWrites(lanes: Map<string, Accepted[]>): number {
     let lastWrite: LastWrite | null = null;
     let waiting = false;
     for (const { cp, eventTime } of list) {
-      const applied = applyCheckpoint(state, { ...cp.key, ...cp, eventTime }, DEFAULT_RULES);
-      const decision = decideWrite(state, applied, cp.event, lastWrite, DEFAULT_RULES);
+      const applied = applyCheckpoint(state, { ...cp.key, ...cp, eventTime }, BENCH_RULES);
+      const decision = decideWrite(state, applied, cp.event, lastWrite, BENCH_RULES);
       if (decision !== 'skip') state = applied.state;
       if (decision === 'now') {
         writes += 1;

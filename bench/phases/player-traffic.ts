@@ -1,9 +1,10 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { keyString, type ResumeKey } from '@playhead/domain';
 import { selectResumeState } from '@playhead/store';
 import { selectWriteTimes } from '../store/select-write-times.js';
 import { getJson, resumePath } from '../lib/http.js';
 import type { BenchPipeline } from '../lib/pipeline.js';
-import { metric } from '../lib/prometheus.js';
+import { metric, scrape } from '../lib/prometheus.js';
 import { sendUpload, type Accepted } from '../lib/send-upload.js';
 import {
   distribution,
@@ -58,6 +59,12 @@ export interface PlayerTrafficResult {
   readonly events: Record<string, number>;
   /** How late the lanes sent against the plan: above a few ms the generator lagged. */
   readonly scheduleLagMs: LatencySummary;
+  /** Where time went: server-side means from the ingest API's metrics, and this process. */
+  readonly diagnosis: {
+    readonly ingestRequestMeanMs: number;
+    readonly kafkaProduceMeanMs: number;
+    readonly benchEventLoopDelayP99Ms: number;
+  };
   /** From a 202 to the resume API showing that checkpoint. */
   readonly freshnessMs: LatencySummary & { readonly timeouts: number };
   readonly live: {
@@ -128,6 +135,9 @@ export async function runPlayerTraffic(
   const sampleChance = Math.min(1, (options.freshnessSamples * 1.5) / Math.max(1, expected));
 
   const rowsBefore = await metric(pipeline.checkpointer.url, 'checkpointer_db_rows_written_total');
+  const ingestBefore = await scrape(pipeline.ingest.url);
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const inBefore = await metric(pipeline.checkpointer.url, 'checkpointer_checkpoints_in_total');
 
   const pollFreshness = async (a: Accepted) => {
@@ -142,12 +152,16 @@ export async function runPlayerTraffic(
         freshnessTimeouts += 1;
         return;
       }
-      await sleep(2);
+      await sleep(5);
     }
   };
 
   const runLane = async (lane: Lane, wallStart: number) => {
+    // A lane that falls behind its plan stops at the planned end all the same: the
+    // traffic then was lighter than planned, which checkpointsPerSecond shows.
+    const wallEnd = wallStart + options.durationMs;
     for (let at = lane.peekTime(); at !== null; at = lane.peekTime()) {
+      if (Date.now() >= wallEnd) return;
       const due = clock.wallTimeOf(at, wallStart);
       const wait = due - Date.now();
       if (wait > 0) await sleep(wait);
@@ -173,7 +187,7 @@ export async function runPlayerTraffic(
       if (
         single &&
         freshnessStarted < options.freshnessSamples &&
-        freshnessInFlight < 8 &&
+        freshnessInFlight < 4 &&
         random.chance(sampleChance)
       ) {
         freshnessStarted += 1;
@@ -193,6 +207,8 @@ export async function runPlayerTraffic(
   }, options.accuracyEveryMs);
   await Promise.all(lanes.map((lane) => runLane(lane, wallStart)));
   const wallEnd = Date.now();
+  loopDelay.disable();
+  const ingestAfter = await scrape(pipeline.ingest.url);
   clearInterval(sampler);
   await Promise.all(freshnessPolls);
   await live.done();
@@ -225,6 +241,11 @@ export async function runPlayerTraffic(
     failedRequests,
     events,
     scheduleLagMs: scheduleLag.summary(),
+    diagnosis: {
+      ingestRequestMeanMs: meanDelta(ingestBefore, ingestAfter, 'http_request_duration_seconds'),
+      kafkaProduceMeanMs: meanDelta(ingestBefore, ingestAfter, 'kafka_produce_duration_seconds'),
+      benchEventLoopDelayP99Ms: round(loopDelay.percentile(99) / 1e6, 1),
+    },
     freshnessMs: { ...freshness.summary(), timeouts: freshnessTimeouts },
     live: live.result(),
     settled: { drainSeconds: round(drainSeconds, 1), keys: keyList.length, resumeMismatches },
@@ -233,6 +254,13 @@ export async function runPlayerTraffic(
     accepted,
     truth,
   };
+}
+
+/** Mean of a Prometheus histogram between two scrapes, in ms. */
+function meanDelta(before: Map<string, number>, after: Map<string, number>, name: string): number {
+  const sum = (after.get(`${name}_sum`) ?? 0) - (before.get(`${name}_sum`) ?? 0);
+  const count = (after.get(`${name}_count`) ?? 0) - (before.get(`${name}_count`) ?? 0);
+  return count > 0 ? round((sum / count) * 1000, 2) : NaN;
 }
 
 function fromApi(body: any): Answer {
