@@ -3,7 +3,7 @@
 #
 #   1. installs node modules when they are missing or older than package-lock.json;
 #   2. brings the stack up when part of it is down (infra/stack.sh up);
-#   3. runs test:unit, test:int and test:e2e, stopping at the first tier that fails;
+#   3. runs test:unit, test:int, test:e2e and test:fault, stopping at the first tier that fails;
 #   4. stops the Kafka/registry processes it started itself, unless KEEP_STACK=1.
 #
 # The exit code is the failing tier's (0 when all pass).
@@ -50,7 +50,7 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 # A tier that hangs (a leaked connection keeping mocha alive) fails instead of stalling CI.
 TIER_TIMEOUT=${TIER_TIMEOUT:-1500}
 
-for tier in unit int e2e; do
+for tier in unit int e2e fault; do
   echo "test: running test:$tier"
   status=0
   timeout --kill-after=30 "$TIER_TIMEOUT" npm run "test:$tier" || status=$?
