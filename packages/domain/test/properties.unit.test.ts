@@ -114,6 +114,34 @@ describe('properties of the rules', () => {
     );
   });
 
+  it('ends in the same state when checkpoints are delivered again later (at least once)', () => {
+    // Kafka delivers at least once: a consumer that restarts replays from its committed
+    // offset, so any checkpoint may come again after later ones. The state must not move.
+    fc.assert(
+      fc.property(
+        fc.array(checkpointArb, { minLength: 1, maxLength: 20 }).chain((history) =>
+          fc.tuple(
+            fc.constant(history),
+            fc.array(fc.tuple(fc.nat(history.length - 1), fc.nat(history.length)), {
+              maxLength: 10,
+            }),
+          ),
+        ),
+        ([history, repeats]) => {
+          // Each repeat delivers history[from] again right after history[from + offset].
+          const delivered = history.flatMap((cp, i) => [
+            cp,
+            ...repeats
+              .filter(([from, offset]) => Math.min(from + offset, history.length - 1) === i)
+              .map(([from]) => history[from]!),
+          ]);
+
+          expect(applyAll(delivered)).to.deep.equal(applyAll(history));
+        },
+      ),
+    );
+  });
+
   it('gives no prompt exactly when the resume position is 0', () => {
     fc.assert(
       fc.property(fc.array(checkpointArb, { minLength: 1, maxLength: 30 }), (history) => {
