@@ -200,6 +200,9 @@ async function cleanUp(p: BenchPipeline): Promise<void> {
   await p.admin
     .deleteTopics({ topics: [p.env.CHECKPOINT_TOPIC!, p.env.DEAD_LETTER_TOPIC!] })
     .catch(() => undefined);
+  await p.admin
+    .deleteGroups([p.env.CHECKPOINTER_GROUP!, p.env.PROJECTOR_GROUP!])
+    .catch(() => undefined);
 }
 
 const table = rows(results);
