@@ -7,3 +7,4 @@ export * from './event-contract.js';
 export * from './dead-letters.js';
 export * from './retry.js';
 export * from './run-supervised.js';
+export * from './decode-batch.js';

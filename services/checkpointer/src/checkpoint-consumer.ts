@@ -7,14 +7,13 @@ import {
   type Producer,
 } from 'kafkajs';
 import {
-  decodeMessage,
+  decodeBatch,
   retryWithBackoff,
   runSupervised,
-  sendDeadLetter,
   type CheckpointCodec,
 } from '@playhead/events';
 import type { Logger } from '@playhead/logger';
-import type { CheckpointWriter, Positioned } from './checkpoint-writer.js';
+import type { CheckpointWriter } from './checkpoint-writer.js';
 import type { CheckpointerMetrics } from './metrics.js';
 
 export interface ConsumerOptions {
@@ -115,34 +114,18 @@ export class CheckpointConsumer {
     // is down; what was not written stays uncommitted, and is replayed.
     const shouldStop = () => this.stopping || !isRunning() || isStale();
 
-    const items: Positioned[] = [];
-    const deadLettered: bigint[] = [];
-    for (const message of batch.messages) {
-      const decoded = await retryWithBackoff(() => decodeMessage(this.codec, message), {
-        shouldStop,
-        onRetry: (error, delay) => log.debug({ err: error, delay }, 'decode retry'),
-        heartbeat,
-        signal: this.stopSignal.signal,
-      });
-      if (decoded.ok) {
-        items.push({ offset: BigInt(message.offset), checkpoint: decoded.checkpoint });
-      } else {
-        await sendDeadLetter(
-          this.producer,
-          this.options.deadLetterTopic,
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            message,
-            consumer: this.options.groupId,
-          },
-          decoded.error,
-        );
-        this.metrics.deadLetters.inc();
-        log.warn({ offset: message.offset, error: decoded.error }, 'dead-lettered a message');
-        deadLettered.push(BigInt(message.offset));
-      }
-    }
+    const { items, deadLettered } = await decodeBatch({
+      batch,
+      codec: this.codec,
+      producer: this.producer,
+      deadLetterTopic: this.options.deadLetterTopic,
+      groupId: this.options.groupId,
+      heartbeat,
+      shouldStop,
+      signal: this.stopSignal.signal,
+      logger: log,
+      onDeadLetter: () => this.metrics.deadLetters.inc(),
+    });
     this.metrics.checkpointsIn.inc(items.length);
 
     await this.lock.runExclusive(async () => {

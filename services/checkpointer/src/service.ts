@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import { resolveRules } from '@playhead/config';
-import { CheckpointCodec, createKafka, ensureTopics, pipelineTopics } from '@playhead/events';
+import { CheckpointCodec, connectPipelineKafka } from '@playhead/events';
 import { closeServer, createRegistry, listen, opsRouter, requestMetrics } from '@playhead/http';
 import type { Logger } from '@playhead/logger';
 import {
@@ -30,18 +30,7 @@ export async function startCheckpointer(
   logger: Logger,
   clock: () => number = Date.now,
 ): Promise<RunningCheckpointer> {
-  const kafka = createKafka({
-    clientId: 'playhead-checkpointer',
-    brokers: config.KAFKA_BROKERS,
-    logger,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, pipelineTopics(config));
-  } finally {
-    await admin.disconnect();
-  }
+  const kafka = await connectPipelineKafka('playhead-checkpointer', config, logger);
   const codec = CheckpointCodec.forDecoding(config.SCHEMA_REGISTRY_URL);
   const db = createPool(config.DATABASE_URL);
   db.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));

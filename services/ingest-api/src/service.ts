@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { Partitioners } from 'kafkajs';
-import { CheckpointCodec, createKafka, ensureTopics, pipelineTopics } from '@playhead/events';
+import { CheckpointCodec, connectPipelineKafka } from '@playhead/events';
 import { closeServer, createRegistry, createVerifier, limitRate, listen } from '@playhead/http';
 import { createRedis } from '@playhead/store';
 import type { Request } from 'express';
@@ -18,14 +18,7 @@ export interface RunningIngest {
 export async function startIngest(config: IngestConfig, logger: Logger): Promise<RunningIngest> {
   const verifier = createVerifier(config);
   if (verifier === null) logger.warn('authentication is switched off (AUTH_DISABLED)');
-  const kafka = createKafka({ clientId: 'playhead-ingest', brokers: config.KAFKA_BROKERS, logger });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, pipelineTopics(config));
-  } finally {
-    await admin.disconnect();
-  }
+  const kafka = await connectPipelineKafka('playhead-ingest', config, logger);
 
   const codec = await CheckpointCodec.register(config.SCHEMA_REGISTRY_URL, config.CHECKPOINT_TOPIC);
   const producer = kafka.producer({

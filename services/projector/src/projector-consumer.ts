@@ -7,10 +7,9 @@ import {
 } from 'kafkajs';
 import type { Checkpoint, ResumeRules } from '@playhead/domain';
 import {
-  decodeMessage,
+  decodeBatch,
   retryWithBackoff,
   runSupervised,
-  sendDeadLetter,
   type CheckpointCodec,
 } from '@playhead/events';
 import { prom } from '@playhead/http';
@@ -118,30 +117,18 @@ export class ProjectorConsumer {
     const log = this.logger.child({ topic: batch.topic, partition: batch.partition });
     const shouldStop = () => !isRunning() || isStale();
 
-    const checkpoints: Checkpoint[] = [];
-    for (const message of batch.messages) {
-      const decoded = await retryWithBackoff(() => decodeMessage(this.codec, message), {
-        shouldStop,
-        onRetry: (error, delay) => log.debug({ err: error, delay }, 'decode retry'),
-        heartbeat,
-      });
-      if (decoded.ok) checkpoints.push(decoded.checkpoint);
-      else {
-        await sendDeadLetter(
-          this.producer,
-          this.options.deadLetterTopic,
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            message,
-            consumer: this.options.groupId,
-          },
-          decoded.error,
-        );
-        this.metrics.deadLetters.inc();
-        log.warn({ offset: message.offset, error: decoded.error }, 'dead-lettered a message');
-      }
-    }
+    const decoded = await decodeBatch({
+      batch,
+      codec: this.codec,
+      producer: this.producer,
+      deadLetterTopic: this.options.deadLetterTopic,
+      groupId: this.options.groupId,
+      heartbeat,
+      shouldStop,
+      logger: log,
+      onDeadLetter: () => this.metrics.deadLetters.inc(),
+    });
+    const checkpoints: Checkpoint[] = decoded.items.map((i) => i.checkpoint);
     this.metrics.checkpointsIn.inc(checkpoints.length);
 
     // Counted per batch: batches of other partitions are being projected meanwhile.

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { resolveRules } from '@playhead/config';
 import { keyString } from '@playhead/domain';
-import { CheckpointCodec, createKafka, ensureTopics, pipelineTopics } from '@playhead/events';
+import { CheckpointCodec, connectPipelineKafka } from '@playhead/events';
 import { closeServer, createRegistry, listen, opsRouter, requestMetrics } from '@playhead/http';
 import type { Logger } from '@playhead/logger';
 import {
@@ -28,18 +28,7 @@ export async function startProjector(
   config: ProjectorConfig,
   logger: Logger,
 ): Promise<RunningProjector> {
-  const kafka = createKafka({
-    clientId: 'playhead-projector',
-    brokers: config.KAFKA_BROKERS,
-    logger,
-  });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    await ensureTopics(admin, pipelineTopics(config));
-  } finally {
-    await admin.disconnect();
-  }
+  const kafka = await connectPipelineKafka('playhead-projector', config, logger);
   const codec = CheckpointCodec.forDecoding(config.SCHEMA_REGISTRY_URL);
   const db = createPool(config.DATABASE_URL, { max: 4 });
   db.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
