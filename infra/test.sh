@@ -3,7 +3,8 @@
 #
 #   1. installs node modules when they are missing or older than package-lock.json;
 #   2. brings the stack up when part of it is down (infra/stack.sh up);
-#   3. runs test:unit, test:int, test:e2e and test:fault, stopping at the first tier that fails;
+#   3. typechecks and lints, then runs test:unit, test:int, test:e2e and test:fault, stopping
+#      at the first that fails;
 #   4. stops the Kafka/registry processes it started itself, unless KEEP_STACK=1.
 #
 # The exit code is the failing tier's (0 when all pass).
@@ -49,6 +50,10 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 
 # A tier that hangs (a leaked connection keeping mocha alive) fails instead of stalling CI.
 TIER_TIMEOUT=${TIER_TIMEOUT:-1500}
+
+echo "test: typecheck and lint"
+npm run --silent typecheck
+npm run --silent lint
 
 for tier in unit int e2e fault; do
   echo "test: running test:$tier"
