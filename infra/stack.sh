@@ -380,7 +380,7 @@ start_registry() {
     -Dapicurio.rules.global.compatibility=BACKWARD \
     -Dapicurio.storage.kind=sql \
     -Dapicurio.storage.sql.kind=h2 \
-    -Dapicurio.datasource.url=jdbc:h2:mem:registry \
+    -Dapicurio.datasource.url="jdbc:h2:file:$STACK_DIR/registry/db" \
     -Dapicurio.datasource.jdbc.initial-size=2 \
     -Dapicurio.datasource.jdbc.min-size=2 \
     -Dapicurio.datasource.jdbc.max-size=10 \
@@ -636,8 +636,8 @@ cmd_down() {
 
 cmd_reset() {
   stop_components registry kafka
-  rm -rf "$KAFKA_HOME"
-  say "deleted Kafka's data ($KAFKA_HOME); the next up formats fresh storage"
+  rm -rf "$KAFKA_HOME" "$STACK_DIR/registry"
+  say "deleted Kafka's data ($KAFKA_HOME) and the registry's schemas; the next up starts fresh"
 }
 
 case "${1:-}" in

@@ -13,6 +13,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 STACK=infra/stack.sh
 
+# The resume stories are the shared specification's, beside the repository by default.
+shared_dir=${PLAYHEAD_SHARED_DIR:-$(cd .. && pwd)/shared}
+if [[ ! -f $shared_dir/cases/resume-cases.json ]]; then
+  echo "test: the shared resume stories are not at $shared_dir/cases/resume-cases.json;" >&2
+  echo "      set PLAYHEAD_SHARED_DIR to the folder that holds cases/" >&2
+  exit 2
+fi
+export PLAYHEAD_SHARED_DIR=$shared_dir
+
 bash infra/install.sh
 
 # Only what this run starts is stopped at the end: a stack someone already had running

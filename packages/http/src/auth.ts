@@ -112,7 +112,8 @@ export function authenticate(verify: TokenVerifier | null): RequestHandler {
   return async (req, res, next) => {
     if (verify === null) return next();
     const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
+    const match =
+      typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(header) : null;
     if (!match) return next(unauthenticated('send Authorization: Bearer <token>'));
     try {
       res.locals.principal = await verify(match[1]!);

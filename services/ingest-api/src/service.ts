@@ -50,6 +50,16 @@ export async function startIngest(config: IngestConfig, logger: Logger): Promise
         await probe.disconnect();
       }
     },
+    // A registry that lost its schemas would make every event published from now on
+    // unreadable: not ready until it knows the schema id this instance encodes with.
+    schemaRegistry: async () => {
+      const res = await fetch(`${config.SCHEMA_REGISTRY_URL}/schemas/ids/${codec.id}`, {
+        signal: AbortSignal.timeout(1000),
+      });
+      await res.body?.cancel();
+      if (!res.ok)
+        throw new Error(`the registry does not know schema id ${codec.id} (${res.status})`);
+    },
   };
   // Rate-limit counts only: commands may wait for the first connection, never long.
   const redis = createRedis(config.REDIS_URL, {
