@@ -2,15 +2,22 @@ import type { Express } from 'express';
 import type { Server } from 'node:http';
 import type { Logger } from '@playhead/logger';
 
-/** Starts listening and resolves once the port is bound; rejects on a taken port. */
-export function listen(app: Express, host: string, port: number, logger: Logger): Promise<Server> {
+/** Starts listening and resolves with the bound URL once the port is bound; rejects on a taken port. */
+export function listen(
+  app: Express,
+  host: string,
+  port: number,
+  logger: Logger,
+): Promise<{ server: Server; url: string }> {
   return new Promise((resolve, reject) => {
     const server = app.listen(port, host);
     server.once('listening', () => {
       const address = server.address();
+      // Port 0 asks for any free port: report the one bound.
       const bound = typeof address === 'object' && address ? address.port : port;
-      logger.info({ url: `http://${host}:${bound}` }, 'listening');
-      resolve(server);
+      const url = `http://${host}:${bound}`;
+      logger.info({ url }, 'listening');
+      resolve({ server, url });
     });
     server.once('error', reject);
     // Keep-alive longer than typical load balancers' idle timeout.

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import express from 'express';
 import { resolveRules } from '@playhead/config';
 import { CheckpointCodec, connectPipelineKafka } from '@playhead/events';
@@ -88,12 +87,10 @@ export async function startCheckpointer(
       },
     }),
   );
-  const server: Server = await listen(app, config.METRICS_HOST, config.METRICS_PORT, logger);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.METRICS_PORT;
+  const { server, url } = await listen(app, config.METRICS_HOST, config.METRICS_PORT, logger);
 
   return {
-    url: `http://${config.METRICS_HOST}:${port}`,
+    url,
     writer,
     flushAll: () => consumer.flushAll(),
     async stop() {

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { Partitioners } from 'kafkajs';
 import { CheckpointCodec, connectPipelineKafka } from '@playhead/events';
 import { closeServer, createRegistry, createVerifier, limitRate, listen } from '@playhead/http';
@@ -78,12 +77,10 @@ export async function startIngest(config: IngestConfig, logger: Logger): Promise
     verifier,
     limits: rateLimits(config, redis),
   });
-  const server: Server = await listen(app, config.INGEST_HOST, config.INGEST_PORT, logger);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.INGEST_PORT;
+  const { server, url } = await listen(app, config.INGEST_HOST, config.INGEST_PORT, logger);
 
   return {
-    url: `http://${config.INGEST_HOST}:${port}`,
+    url,
     async stop() {
       await closeServer(server, 5000);
       await publisher.drain();

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import express from 'express';
 import { resolveRules } from '@playhead/config';
 import { keyString } from '@playhead/domain';
@@ -95,12 +94,10 @@ export async function startProjector(
       },
     }),
   );
-  const server: Server = await listen(app, config.METRICS_HOST, config.METRICS_PORT, logger);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.METRICS_PORT;
+  const { server, url } = await listen(app, config.METRICS_HOST, config.METRICS_PORT, logger);
 
   return {
-    url: `http://${config.METRICS_HOST}:${port}`,
+    url,
     consumer,
     async stop() {
       await consumer.stop();

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { resolveRules } from '@playhead/config';
 import { closeServer, createRegistry, createVerifier, listen } from '@playhead/http';
 import type { Logger } from '@playhead/logger';
@@ -57,12 +56,10 @@ export async function startResume(config: ResumeConfig, logger: Logger): Promise
       },
     },
   });
-  const server: Server = await listen(app, config.RESUME_HOST, config.RESUME_PORT, logger);
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.RESUME_PORT;
+  const { server, url } = await listen(app, config.RESUME_HOST, config.RESUME_PORT, logger);
 
   return {
-    url: `http://${config.RESUME_HOST}:${port}`,
+    url,
     async stop() {
       await closeServer(server, 5000);
       redis.disconnect();
