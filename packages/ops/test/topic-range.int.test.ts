@@ -18,7 +18,16 @@ describe('topic ranges: which offsets a command reads', function () {
     await admin.connect();
     await admin.createTopics({
       waitForLeaders: true,
-      topics: [{ topic, numPartitions: 2, replicationFactor: 1 }],
+      // The messages carry timestamps from a month ago: without this the broker's 7-day
+      // retention may delete them the moment its cleaner runs.
+      topics: [
+        {
+          topic,
+          numPartitions: 2,
+          replicationFactor: 1,
+          configEntries: [{ name: 'retention.ms', value: '-1' }],
+        },
+      ],
     });
     const producer = kafka.producer();
     await producer.connect();
