@@ -40,3 +40,24 @@ export function requestMetrics(registry: client.Registry): RequestHandler {
     next();
   };
 }
+
+/**
+ * The series every consumer group exports under the same names, so one dashboard reads
+ * the checkpointer and the projector alike.
+ */
+export function consumerMetrics(registry: client.Registry) {
+  const registers = [registry];
+  return {
+    deadLetters: new client.Counter({
+      name: 'dead_letters_total',
+      help: 'Messages sent to the dead-letter topic.',
+      registers,
+    }),
+    lag: new client.Gauge({
+      name: 'consumer_lag_messages',
+      help: 'Messages between the committed offset and the end of the partition.',
+      labelNames: ['group', 'partition'],
+      registers,
+    }),
+  };
+}

@@ -1,5 +1,5 @@
 import type { Batch } from 'kafkajs';
-import { prom } from '@playhead/http';
+import { consumerMetrics, prom } from '@playhead/http';
 import type { CheckpointWriter } from './checkpoint-writer.js';
 
 export type CheckpointerMetrics = ReturnType<typeof createCheckpointerMetrics>;
@@ -35,12 +35,7 @@ export function createCheckpointerMetrics(registry: prom.Registry, group = 'chec
     registers,
     collect: sync,
   });
-  const lag = new prom.Gauge({
-    name: 'consumer_lag_messages',
-    help: 'Messages between the committed offset and the end of the partition.',
-    labelNames: ['group', 'partition'],
-    registers,
-  });
+  const { lag, deadLetters } = consumerMetrics(registry);
 
   return {
     checkpointsIn: new prom.Counter({
@@ -53,12 +48,7 @@ export function createCheckpointerMetrics(registry: prom.Registry, group = 'chec
       help: 'Failed database writes; each is retried.',
       registers,
     }),
-    deadLetters: new prom.Counter({
-      name: 'dead_letters_total',
-      help: 'Messages sent to the dead-letter topic.',
-      labelNames: [],
-      registers,
-    }),
+    deadLetters,
     rowsWritten,
     /** Reads the writer's counts at every scrape, not only after batches. */
     track(writer: CheckpointWriter) {

@@ -12,7 +12,7 @@ import {
   runSupervised,
   type CheckpointCodec,
 } from '@playhead/events';
-import { prom } from '@playhead/http';
+import { consumerMetrics, prom } from '@playhead/http';
 import type { Logger } from '@playhead/logger';
 import { project, type ProjectionStats, type ProjectionStore } from './projection.js';
 
@@ -69,17 +69,7 @@ export class ProjectorConsumer {
         help: 'Failed Redis round trips; each is retried.',
         registers,
       }),
-      deadLetters: new prom.Counter({
-        name: 'dead_letters_total',
-        help: 'Messages sent to the dead-letter topic.',
-        registers,
-      }),
-      lag: new prom.Gauge({
-        name: 'consumer_lag_messages',
-        help: 'Messages between the last processed offset and the end of the partition.',
-        labelNames: ['group', 'partition'],
-        registers,
-      }),
+      ...consumerMetrics(registry),
     };
   }
 
